@@ -1,0 +1,22 @@
+"""The billing REST API: a Powertools resolver whose routes call the shared services."""
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing.api import idempotency
+from billing.api.resolver import create_resolver, resolve
+from routes import customers, setup, system
+
+logger = Logger()
+tracer = Tracer()
+app = create_resolver()
+for module in (system, customers, setup):
+    app.include_router(module.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+def handler(event: dict, context: LambdaContext) -> dict:
+    idempotency.register_lambda_context(context)
+    return resolve(app, event, context)

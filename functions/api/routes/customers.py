@@ -1,0 +1,50 @@
+"""/v1/customers"""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from billing.api.context import current_principal
+from billing.api.idempotency import HEADER, run_once
+from billing.schemas.common import ListPage
+from billing.schemas.customers import Customer, CustomerCreate, CustomerUpdate
+from billing.services import customers
+from routes.responses import created, created_responses
+
+router = APIGatewayRouter()
+TAGS = ["Customers"]
+IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
+CustomerId = Annotated[str, Path(description="cus_...")]
+
+
+@router.post(
+    "/v1/customers", summary="Create a customer", tags=TAGS, status_code=201, responses=created_responses(Customer)
+)
+def create_customer(body: CustomerCreate, idempotency_key: IdempotencyKey = None):
+    principal = current_principal(router)
+    return run_once(
+        principal,
+        idempotency_key,
+        {"route": "POST /v1/customers", "body": router.current_event.json_body},
+        lambda: created(customers.create_customer(principal.scope, body)),
+    )
+
+
+@router.get("/v1/customers", summary="List customers, newest first", tags=TAGS)
+def list_customers(
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    starting_after: Annotated[str | None, Query(description="Last id of the previous page.")] = None,
+) -> ListPage[Customer]:
+    scope = current_principal(router).scope
+    return customers.list_customers(scope, limit=limit, starting_after=starting_after)
+
+
+@router.get("/v1/customers/<customer_id>", summary="Get a customer", tags=TAGS)
+def get_customer(customer_id: CustomerId) -> Customer:
+    return customers.get_customer(current_principal(router).scope, customer_id)
+
+
+@router.patch("/v1/customers/<customer_id>", summary="Update a customer (only the fields sent)", tags=TAGS)
+def update_customer(customer_id: CustomerId, body: CustomerUpdate) -> Customer:
+    return customers.update_customer(current_principal(router).scope, customer_id, body)

@@ -1,0 +1,97 @@
+"""/v1/setup: issuer data, logo, points of sale and the ARCA certificate of the caller's mode."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from billing.api.context import current_principal
+from billing.api.idempotency import HEADER, run_once
+from billing.schemas.common import ListPage
+from billing.schemas.setup import (
+    Certificate,
+    CertificateUpload,
+    Issuer,
+    IssuerInput,
+    LogoUpload,
+    PointOfSale,
+    PointOfSaleInput,
+    PointOfSaleUpdate,
+)
+from billing.services import setup
+from routes.responses import created, created_responses
+
+router = APIGatewayRouter()
+TAGS = ["Setup"]
+IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
+PosNumber = Annotated[int, Path(ge=1, le=99998)]
+
+
+def _scope():
+    return current_principal(router).scope
+
+
+@router.get("/v1/setup/issuer", summary="The issuer data printed on invoices", tags=TAGS)
+def get_issuer() -> Issuer:
+    return setup.get_issuer(_scope())
+
+
+@router.put("/v1/setup/issuer", summary="Set the issuer data (the CUIT is the account's)", tags=TAGS)
+def put_issuer(body: IssuerInput) -> Issuer:
+    return setup.put_issuer(_scope(), body)
+
+
+@router.put("/v1/setup/issuer/logo", summary="Set the logo (PNG or JPEG, at most 1 MB)", tags=TAGS)
+def put_logo(body: LogoUpload) -> Issuer:
+    return setup.put_logo(_scope(), body)
+
+
+@router.delete("/v1/setup/issuer/logo", summary="Remove the logo", tags=TAGS)
+def delete_logo() -> Issuer:
+    return setup.delete_logo(_scope())
+
+
+@router.post(
+    "/v1/setup/points-of-sale",
+    summary="Add a point of sale",
+    tags=TAGS,
+    status_code=201,
+    responses=created_responses(PointOfSale),
+)
+def create_point_of_sale(body: PointOfSaleInput, idempotency_key: IdempotencyKey = None):
+    principal = current_principal(router)
+    return run_once(
+        principal,
+        idempotency_key,
+        {"route": "POST /v1/setup/points-of-sale", "body": router.current_event.json_body},
+        lambda: created(setup.create_point_of_sale(principal.scope, body)),
+    )
+
+
+@router.get("/v1/setup/points-of-sale", summary="List points of sale", tags=TAGS)
+def list_points_of_sale() -> ListPage[PointOfSale]:
+    return setup.list_points_of_sale(_scope())
+
+
+@router.get("/v1/setup/points-of-sale/<number>", summary="Get a point of sale", tags=TAGS)
+def get_point_of_sale(number: PosNumber) -> PointOfSale:
+    return setup.get_point_of_sale(_scope(), number)
+
+
+@router.patch("/v1/setup/points-of-sale/<number>", summary="Update a point of sale", tags=TAGS)
+def update_point_of_sale(number: PosNumber, body: PointOfSaleUpdate) -> PointOfSale:
+    return setup.update_point_of_sale(_scope(), number, body)
+
+
+@router.put(
+    "/v1/setup/certificate",
+    summary="Upload the ARCA certificate and its private key for this mode (test: homologation, live: production)",
+    tags=TAGS,
+)
+def put_certificate(body: CertificateUpload) -> Certificate:
+    return setup.put_certificate(_scope(), body)
+
+
+@router.get("/v1/setup/certificate", summary="The ARCA certificate of this mode (never the key)", tags=TAGS)
+def get_certificate() -> Certificate:
+    return setup.get_certificate(_scope())

@@ -1,0 +1,39 @@
+"""REQUEST authorizer: `Authorization: Bearer sk_...` -> tenant and mode for the API function."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing.api.context import authorizer_context
+from billing.domain.errors import Unauthenticated
+from billing.services.authentication import authenticate, bearer_secret
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict:
+    try:
+        principal = authenticate(
+            bearer_secret(event.headers.get("Authorization") or event.headers.get("authorization"))
+        )
+    except Unauthenticated as error:
+        logger.info("rejected API key", extra={"reason": error.message})  # never the key itself
+        raise Exception("Unauthorized") from None  # API Gateway's contract for a 401
+    arn = event.parsed_arn
+    response = APIGatewayAuthorizerResponse(
+        principal_id=principal.key_id,
+        context=authorizer_context(principal),
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+    )
+    # The result is cached per key for every route, so the policy must cover the whole API.
+    response.allow_all_routes()
+    return response.asdict()

@@ -1,0 +1,117 @@
+"""The error object of every response: {"error": {"type", "code", "message", "param"}}."""
+
+import json
+from http import HTTPStatus
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from pydantic import ValidationError
+
+from billing.domain.errors import BillingError, Conflict, InvalidField, NotFound, Unauthenticated
+
+logger = Logger(child=True)
+
+_STATUS_OF = {
+    InvalidField: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request_error"),
+    NotFound: (HTTPStatus.NOT_FOUND, "invalid_request_error"),
+    Conflict: (HTTPStatus.CONFLICT, "invalid_request_error"),
+    Unauthenticated: (HTTPStatus.UNAUTHORIZED, "authentication_error"),
+}
+
+
+def error_response(status: int, error_type: str, code: str, message: str, param: str | None = None) -> Response:
+    body = {"error": {"type": error_type, "code": code, "message": message, "param": param}}
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body))
+
+
+def _param(location: tuple) -> str | None:
+    """('body', 'address', 'province') -> 'address.province'; the request part itself is not a field name."""
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or None
+
+
+def _validation_response(errors: list[dict]) -> Response:
+    first = errors[0]
+    param = _param(tuple(first.get("loc", ())))
+    reason = first.get("msg", "is invalid")
+    if first.get("type") == "missing":
+        reason = "is required"
+    elif first.get("type") == "extra_forbidden":
+        reason = "is not a known field"
+    message = f"{param}: {reason}" if param else reason
+    if first.get("type") == "json_invalid":
+        return error_response(
+            HTTPStatus.BAD_REQUEST, "invalid_request_error", "invalid_json", "The body is not valid JSON."
+        )
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request_error", first.get("type", "invalid"), message, param
+    )
+
+
+def register_error_handlers(app) -> None:
+    @app.exception_handler(BillingError)
+    def billing_error(error: BillingError) -> Response:
+        status, error_type = next(
+            (mapping for kind, mapping in _STATUS_OF.items() if isinstance(error, kind)),
+            (HTTPStatus.BAD_REQUEST, "invalid_request_error"),
+        )
+        return error_response(status, error_type, error.code, error.message, error.param)
+
+    @app.exception_handler(RequestValidationError)
+    def request_validation_error(error: RequestValidationError) -> Response:
+        return _validation_response(list(error.errors()))
+
+    @app.exception_handler(ValidationError)
+    def model_validation_error(error: ValidationError) -> Response:
+        return _validation_response([{**e, "loc": ("body", *e["loc"])} for e in error.errors()])
+
+    @app.exception_handler(json.JSONDecodeError)
+    def invalid_json(_: json.JSONDecodeError) -> Response:
+        return error_response(
+            HTTPStatus.BAD_REQUEST, "invalid_request_error", "invalid_json", "The body is not valid JSON."
+        )
+
+    @app.exception_handler(IdempotencyValidationError)
+    def idempotency_key_reused(_: IdempotencyValidationError) -> Response:
+        return error_response(
+            HTTPStatus.CONFLICT,
+            "idempotency_error",
+            "idempotency_key_reused",
+            "This Idempotency-Key was used with a different request; use a new key for a new request.",
+            "Idempotency-Key",
+        )
+
+    @app.exception_handler(IdempotencyAlreadyInProgressError)
+    def idempotency_in_progress(_: IdempotencyAlreadyInProgressError) -> Response:
+        return error_response(
+            HTTPStatus.CONFLICT,
+            "idempotency_error",
+            "request_in_progress",
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            "Idempotency-Key",
+        )
+
+    @app.not_found
+    def route_not_found(_: NotFoundError) -> Response:
+        return error_response(
+            HTTPStatus.NOT_FOUND,
+            "invalid_request_error",
+            "route_not_found",
+            f"No route {app.current_event.http_method} {app.current_event.path}.",
+        )
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "api_error",
+            "internal_error",
+            "Something went wrong on our side; it was logged. Retrying with the same Idempotency-Key is safe.",
+        )

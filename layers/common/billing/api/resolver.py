@@ -1,0 +1,45 @@
+"""The REST resolver every HTTP function shares: validation, error shape, OpenAPI and the request id header."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from billing.api.errors import register_error_handlers
+
+OPENAPI = {
+    "title": "Billing API",
+    "version": "1.0.0",
+    "description": (
+        "Electronic invoices authorized by ARCA, PDFs with the official QR, payments and balances. "
+        "Authenticate with `Authorization: Bearer sk_test_...` (homologation, test data) or `sk_live_...` "
+        "(production). Amounts are decimal strings; dates are YYYY-MM-DD in Argentina's calendar."
+    ),
+    "security_schemes": {"apiKey": HTTPBearer(description="sk_test_... or sk_live_...")},
+    "security": [{"apiKey": []}],
+}
+REQUEST_ID_HEADER = "X-Request-Id"
+
+
+def create_resolver() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=500)
+    register_error_handlers(app)
+    app.enable_swagger(path="/v1/docs", **OPENAPI)
+
+    @app.get("/v1/openapi.json", include_in_schema=False)
+    def openapi_document():
+        return Response(status_code=200, content_type="application/json", body=app.get_openapi_json_schema(**OPENAPI))
+
+    return app
+
+
+def resolve(app: APIGatewayRestResolver, event: dict, context: Any) -> dict:
+    """Resolve the event; every response, errors included, carries the API Gateway request id."""
+    response = app.resolve(event, context)
+    request_id = (event.get("requestContext") or {}).get("requestId")
+    if request_id:
+        if "multiValueHeaders" in response:
+            response["multiValueHeaders"][REQUEST_ID_HEADER] = [request_id]
+        else:
+            response.setdefault("headers", {})[REQUEST_ID_HEADER] = request_id
+    return response

@@ -1,0 +1,91 @@
+"""PynamoDB models of the single billing table (pk/sk plus the gsi1 index).
+
+Key layout:
+  TENANT#<tenant_id> / TENANT            a tenant          gsi1: TENANTS / <tenant_id>
+  CUIT#<cuit> / TENANT                   one tenant per CUIT
+  APIKEY#<sha256> / APIKEY               an API key        gsi1: TENANT#<tenant_id>#KEYS / <key_id>
+  T#<tenant_id>#<mode> / <KIND>#<id>     everything a tenant owns, per mode (customers, setup, ...)
+"""
+
+from pynamodb.attributes import MapAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from billing.config import table_name
+
+
+class TableMeta:
+    table_name = table_name()
+
+
+class Gsi1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class TenantRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="TENANT")
+    gsi1pk = UnicodeAttribute(default="TENANTS")
+    gsi1sk = UnicodeAttribute()
+    by_listing = Gsi1()
+
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    cuit = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+
+
+class CuitClaim(Model):
+    """Makes the CUIT unique across tenants (written in the same transaction as the tenant)."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="TENANT")
+    tenant_id = UnicodeAttribute()
+
+
+class ApiKeyRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="APIKEY")
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_tenant = Gsi1()
+
+    key_id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    mode = UnicodeAttribute()
+    hint = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+    valid_until = UnicodeAttribute(null=True)
+    revoked_at = UnicodeAttribute(null=True)
+    revoked_reason = UnicodeAttribute(null=True)
+    replaced_by = UnicodeAttribute(null=True)
+
+
+class ScopedDocument(Model):
+    """A document a tenant owns in one mode; its fields live in `data`, shaped by the API schemas."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    data = MapAttribute(default=dict)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()

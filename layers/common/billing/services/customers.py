@@ -1,0 +1,61 @@
+"""Customers: create, read, list, update; documents and IVA conditions checked as ARCA will check them."""
+
+from typing import Any
+
+from billing.data.documents import DocumentStore, as_dict
+from billing.data.models import ScopedDocument
+from billing.domain.documents import DocumentType, check_identity, normalize_document_number
+from billing.domain.errors import NotFound
+from billing.domain.ids import has_prefix, new_id
+from billing.domain.iva import IvaCondition
+from billing.domain.tenancy import Scope
+from billing.schemas.common import ListPage
+from billing.schemas.customers import ArcaCodes, Customer, CustomerCreate, CustomerUpdate
+
+_customers = DocumentStore("CUSTOMER", "customer")
+
+
+def _checked(fields: CustomerCreate) -> dict[str, Any]:
+    """The stored form: identity rules applied, document number canonical."""
+    check_identity(fields.document_type, fields.iva_condition)
+    number = normalize_document_number(fields.document_type, fields.document_number)
+    return fields.model_copy(update={"document_number": number}).model_dump(mode="json")
+
+
+def _customer(scope: Scope, stored: dict[str, Any]) -> Customer:
+    stored = dict(stored)
+    customer_id = stored.pop("key")
+    document_type = DocumentType(stored["document_type"])
+    arca = ArcaCodes(
+        document_type=document_type.arca_id,
+        document_number=int(stored.get("document_number") or 0),
+        iva_condition=IvaCondition(stored["iva_condition"]).arca_id,
+    )
+    return Customer(**stored, id=customer_id, livemode=scope.livemode, arca=arca)
+
+
+def create_customer(scope: Scope, fields: CustomerCreate) -> Customer:
+    customer_id = new_id("cus")
+    return _customer(scope, _customers.create(scope, customer_id, _checked(fields)))
+
+
+def _load(scope: Scope, customer_id: str) -> ScopedDocument:
+    item = _customers.load_for_update(scope, customer_id) if has_prefix(customer_id, "cus") else None
+    if item is None:
+        raise NotFound(f"No such customer: {customer_id}", param="id")
+    return item
+
+
+def get_customer(scope: Scope, customer_id: str) -> Customer:
+    return _customer(scope, as_dict(_load(scope, customer_id)))
+
+
+def list_customers(scope: Scope, *, limit: int, starting_after: str | None) -> ListPage[Customer]:
+    page = _customers.list(scope, limit=limit, starting_after=starting_after)
+    return ListPage[Customer](data=[_customer(scope, item) for item in page.items], has_more=page.has_more)
+
+
+def update_customer(scope: Scope, customer_id: str, changes: CustomerUpdate) -> Customer:
+    item = _load(scope, customer_id)
+    merged = {**item.data.as_dict(), **changes.model_dump(exclude_unset=True)}
+    return _customer(scope, _customers.replace(item, _checked(CustomerCreate.model_validate(merged))))
