@@ -24,13 +24,16 @@ REQUEST_ID_HEADER = "X-Request-Id"
 def create_resolver() -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=500)
     register_error_handlers(app)
+    return app
+
+
+def enable_docs(app: APIGatewayRestResolver) -> None:
+    """Swagger UI at /v1/docs and the OpenAPI document at /v1/openapi.json, both generated from the routes."""
     app.enable_swagger(path="/v1/docs", **OPENAPI)
 
     @app.get("/v1/openapi.json", include_in_schema=False)
     def openapi_document():
         return Response(status_code=200, content_type="application/json", body=app.get_openapi_json_schema(**OPENAPI))
-
-    return app
 
 
 def resolve(app: APIGatewayRestResolver, event: dict, context: Any) -> dict:

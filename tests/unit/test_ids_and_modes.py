@@ -1,0 +1,28 @@
+import time
+
+from billing.domain.calendar import timestamp
+from billing.domain.ids import has_prefix, new_id
+from billing.domain.modes import Mode
+
+
+def test_ids_are_prefixed_unique_and_time_ordered():
+    first = new_id("cus")
+    time.sleep(0.002)
+    later = [new_id("cus") for _ in range(500)]
+    assert has_prefix(first, "cus") and len(first) == 30
+    assert len(set(later)) == 500
+    assert all(first < other for other in later)
+    assert not has_prefix(first, "inv")
+    assert not has_prefix("cus_short", "cus")
+
+
+def test_mode_of_key():
+    assert Mode.of_key("sk_test_abc") is Mode.TEST
+    assert Mode.of_key("sk_live_abc") is Mode.LIVE
+    assert Mode.of_key("pk_test_abc") is None
+    assert Mode.TEST.arca_environment == "homologation"
+    assert Mode.LIVE.arca_environment == "production"
+
+
+def test_timestamps_carry_the_argentine_offset():
+    assert timestamp().endswith("-03:00")
