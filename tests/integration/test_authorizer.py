@@ -28,14 +28,14 @@ def test_header_names_are_case_insensitive(account):
 
 @pytest.mark.parametrize("header", [None, "Bearer", "Basic abc", "Bearer sk_test_nope", "sk_test_x"])
 def test_rejects_with_unauthorized(header):
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         _authorize({"Authorization": header} if header else {})
 
 
 def test_revoked_key_is_unauthorized(account):
     [key] = [k for k in tenants.list_api_keys(account.tenant.tenant_id) if k.mode == "test"]
     tenants.revoke_api_key(account.tenant.tenant_id, key.key_id)
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         _authorize({"Authorization": f"Bearer {account.test_key}"})
 
 

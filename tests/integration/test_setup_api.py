@@ -106,7 +106,8 @@ def test_certificate_upload_stores_the_key_in_secrets_manager_and_shows_only_pub
     shown = call("GET", "/v1/setup/certificate", key=account.test_key)
     assert shown.body == reply.body
     assert "PRIVATE KEY" not in json.dumps(shown.body)
-    secret_name = f"{STACK.functions['ApiFunction'].environment['SECRETS_PREFIX']}{account.tenant.tenant_id}/test/arca-certificate"
+    prefix = STACK.functions["ApiFunction"].environment["SECRETS_PREFIX"]
+    secret_name = f"{prefix}{account.tenant.tenant_id}/test/arca-certificate"
     stored = json.loads(boto3.client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"])
     assert stored["certificate_pem"].strip() == pair.certificate_pem.strip()
     assert "BEGIN PRIVATE KEY" in stored["private_key_pem"]

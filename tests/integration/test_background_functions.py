@@ -1,0 +1,50 @@
+"""The queue consumers, schedule target and webhook as far as the foundation takes them: nothing is dropped."""
+
+import json
+
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+from tests.support.api import Reply
+from tests.support.events import rest_event, sqs_event
+from tests.support.handlers import Context, load_function
+
+
+def test_cae_worker_hands_back_what_it_cannot_authorize_yet():
+    first = json.dumps({"tenant_id": "ten_a", "mode": "test", "invoice_id": "inv_1"})
+    other_group = sqs_event(
+        [json.dumps({"tenant_id": "ten_b", "mode": "test", "invoice_id": "inv_2"})], group="20123456786"
+    )
+    event = sqs_event([first, "not json"])
+    event["Records"] += other_group["Records"]
+    # Every record failed: Powertools fails the invocation, so Lambda hands the whole batch back to SQS.
+    with pytest.raises(BatchProcessingError, match="All records failed"):
+        load_function("cae_worker").handler(event, Context())
+
+
+def test_pdf_renderer_hands_back_what_it_cannot_render_yet():
+    event = sqs_event(
+        [json.dumps({"tenant_id": "ten_a", "mode": "live", "invoice_id": "inv_1"})], queue="billing-local-pdf"
+    )
+    event["Records"] += sqs_event(["{}"], queue="billing-local-pdf")["Records"]
+    with pytest.raises(BatchProcessingError, match="All records failed"):
+        load_function("pdf_renderer").handler(event, Context())
+
+
+def test_monthly_billing_receives_the_schedule_input_as_is():
+    result = load_function("monthly_billing").handler({"job": "monthly_billing"}, Context())
+    assert result["job"] == "monthly_billing"
+    assert len(result["period"]) == 7 and result["invoices_queued"] == 0
+
+
+def test_webhook_asks_mercado_pago_to_retry_until_notifications_are_processed():
+    event = rest_event(
+        "POST",
+        "/v1/webhooks/mercadopago/ten_a",
+        body={"type": "payment", "data": {"id": "123"}},
+        resource="/v1/webhooks/mercadopago/{tenant_id}",
+    )
+    response = load_function("mercadopago_webhook").handler(event, Context())
+    reply = Reply(response["statusCode"], {}, json.loads(response["body"]))
+    assert (reply.status, reply.error["code"]) == (503, "webhook_unavailable")
+    assert response["multiValueHeaders"]["X-Request-Id"] == [event["requestContext"]["requestId"]]

@@ -1,0 +1,72 @@
+"""template.yaml: lint-clean and shaped as the design requires (checked on samtranslator's output)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from cfnlint.api import ManualArgs, lint_file
+
+from local.template import translate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def resources() -> dict:
+    return translate(ROOT / "template.yaml")[1]["Resources"]
+
+
+def _of_type(resources: dict, kind: str) -> dict:
+    return {name: r["Properties"] for name, r in resources.items() if r["Type"] == kind}
+
+
+def test_cfn_lint_is_clean():
+    matches = lint_file(ROOT / "template.yaml", config=ManualArgs(regions=["us-east-1", "sa-east-1"]))
+    assert [str(match) for match in matches] == []
+
+
+def test_cae_queue_is_fifo_with_a_fifo_dead_letter_queue(resources):
+    queues = _of_type(resources, "AWS::SQS::Queue")
+    cae = queues["CaeQueue"]
+    assert cae["FifoQueue"] and cae["ContentBasedDeduplication"]
+    assert cae["QueueName"] == {"Fn::Sub": "${AWS::StackName}-cae.fifo"}
+    assert cae["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["CaeDeadLetterQueue", "Arn"]}
+    assert queues["CaeDeadLetterQueue"]["FifoQueue"]
+    mapping = _of_type(resources, "AWS::Lambda::EventSourceMapping")["CaeWorkerFunctionCaeRequests"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BatchSize"] <= 10
+
+
+def test_data_is_protected(resources):
+    table = _of_type(resources, "AWS::DynamoDB::Table")["BillingTable"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert resources["BillingTable"]["DeletionPolicy"] == "Retain"
+    bucket = _of_type(resources, "AWS::S3::Bucket")["PdfBucket"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+
+
+def test_only_health_docs_and_the_webhook_are_public(resources):
+    body = _of_type(resources, "AWS::ApiGateway::RestApi")["BillingApi"]["Body"]
+    public = sorted(
+        path for path, methods in body["paths"].items() for op in methods.values() if op["security"] == [{"NONE": []}]
+    )
+    assert public == ["/v1/docs", "/v1/health", "/v1/openapi.json", "/v1/webhooks/mercadopago/{tenant_id}"]
+    assert body["paths"]["/v1/{proxy+}"]["x-amazon-apigateway-any-method"]["security"] == [{"ApiKeyAuthorizer": []}]
+    assert "UNAUTHORIZED" in body["x-amazon-apigateway-gateway-responses"]
+
+
+def test_monthly_schedule_runs_on_the_first_in_buenos_aires(resources):
+    [schedule] = _of_type(resources, "AWS::Scheduler::Schedule").values()
+    assert schedule["ScheduleExpression"] == "cron(0 6 1 * ? *)"
+    assert schedule["ScheduleExpressionTimezone"] == "America/Argentina/Buenos_Aires"
+
+
+def test_secrets_access_is_scoped_to_the_stack_prefix(resources):
+    for name, role in _of_type(resources, "AWS::IAM::Role").items():
+        for policy in role.get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                if any(action.startswith("secretsmanager:") for action in actions):
+                    resource = json.dumps(statement["Resource"])
+                    assert "secret:${AWS::StackName}/*" in resource, name
