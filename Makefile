@@ -1,0 +1,55 @@
+# Two commands set everything up on a fresh machine: `make dev` (the local stack) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ENV ?= dev
+STATE_DIR ?= .local
+
+.PHONY: dev test lint pytest invoke schedule admin bench build deploy clean
+
+$(STAMP): requirements-dev.txt layers/common/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## The local stack on the embedded AWS: API on http://127.0.0.1:3000, demo tenant in .local/demo.json.
+dev: $(STAMP)
+	$(BIN)/python -m local.devstack --state-dir $(STATE_DIR)
+
+## Lint (ruff, cfn-lint via the tests) and the whole suite: unit, integration (moto) and end-to-end.
+test: lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Run one function with a sample event: make invoke FN=api EVENT=events/api-health.json
+invoke: $(STAMP)
+	@test -n "$(FN)" -a -n "$(EVENT)" || (echo "usage: make invoke FN=<function> EVENT=events/<file>.json" && exit 2)
+	$(BIN)/python -m local.invoke $(FN) $(EVENT)
+
+## Fire a schedule of the running local stack (all of them when NAME is empty).
+schedule: $(STAMP)
+	$(BIN)/python -m local.fire_schedule $(NAME)
+
+## Tenants and API keys on the running local stack: make admin ARGS="tenants list"
+admin: $(STAMP)
+	PYTHONPATH=layers/common $(BIN)/python -m billing.admin --local $(STATE_DIR) $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.cold_start
+
+## Deployment (needs the AWS SAM CLI: pip install aws-sam-cli). ENV=dev or ENV=prod.
+build:
+	sam build --config-env $(ENV)
+
+deploy: build
+	sam deploy --config-env $(ENV)
+
+clean:
+	rm -rf $(VENV) .aws-sam $(STATE_DIR)

@@ -1,0 +1,1 @@
+"""Dev-only local stack: runs template.yaml's functions against moto, without Docker (`make dev`)."""

@@ -1,0 +1,48 @@
+"""The moto backend: an embedded server bound to loopback, and boto3 clients pointed at it."""
+
+from __future__ import annotations
+
+import socket
+import urllib.request
+
+import boto3
+from botocore.config import Config
+
+from local.template import Deployment
+
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+def client(service: str, deployment: Deployment):
+    return boto3.session.Session().client(
+        service,
+        endpoint_url=deployment.endpoint,
+        region_name=deployment.region,
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+        config=Config(retries={"max_attempts": 2, "mode": "standard"}),
+    )
+
+
+def start_moto(port: int):
+    """Start moto in this process (0 = any free port); returns (server, endpoint). OSError if the port is taken."""
+    from moto.server import ThreadedMotoServer
+
+    if port:
+        # ThreadedMotoServer.start() would wait forever if its thread cannot bind: fail first, here.
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)  # moto binds 0.0.0.0 by default
+    server.start()
+    host, bound_port = server.get_host_and_port()
+    return server, f"http://{host}:{bound_port}"
+
+
+def is_live(endpoint: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False

@@ -1,0 +1,54 @@
+"""What a cold start pays for each function: its handler import, in a fresh process with its own environment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from local.runtime import function_environment
+from local.template import REPO_ROOT, Deployment, Function
+
+LAYER_DIR = REPO_ROOT / "layers" / "common"
+_PROBE = """
+import json, sys, time
+sys.path[0:0] = [sys.argv[1], sys.argv[2]]
+start = time.perf_counter()
+{statement}
+elapsed = time.perf_counter() - start
+print(json.dumps({{"seconds": elapsed, "modules": sorted(sys.modules)}}))
+"""
+BASELINE = "from aws_lambda_powertools import Logger, Tracer"
+
+
+@dataclass(frozen=True)
+class ImportProfile:
+    seconds: float
+    modules: frozenset[str]
+
+    def imports(self, package: str) -> bool:
+        return any(name == package or name.startswith(f"{package}.") for name in self.modules)
+
+
+def _probe(statement: str, code_dir: str, environment: dict[str, str]) -> ImportProfile:
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(statement=statement), code_dir, str(LAYER_DIR)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return ImportProfile(seconds=data["seconds"], modules=frozenset(data["modules"]))
+
+
+def handler_import(function: Function, deployment: Deployment) -> ImportProfile:
+    module = function.handler.rsplit(".", 1)[0]
+    return _probe(f"import {module}", str(function.code_dir), function_environment(function, deployment))
+
+
+def baseline_import(function: Function, deployment: Deployment) -> ImportProfile:
+    """A bare Powertools import under the same conditions, to compare against."""
+    return _probe(BASELINE, str(function.code_dir), function_environment(function, deployment))

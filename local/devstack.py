@@ -1,0 +1,103 @@
+"""`python -m local.devstack [--api-port 3000] [--aws-port 4566] [--state-dir .local]` (`make dev`).
+
+Starts moto, creates the template's resources, serves the API on 127.0.0.1, polls the queues into their
+functions, seeds a demo tenant and prints `READY api=<url> aws=<endpoint>`; Ctrl-C or SIGTERM stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from local import logs, resources, schedules, seed, state
+from local.apigateway import ApiGateway, serve
+from local.aws import start_moto
+from local.runtime import Runtime
+from local.sqs_poller import start_pollers
+from local.template import Deployment, Stack, load_stack
+
+
+def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None) -> str:
+    api = stack.api
+    lines = [f"Local stack {stack.deployment.stack_name} is up (stage {api.stage}; paths start with /v1)."]
+    for route in api.routes:
+        guard = "authorizer" if route.authorizer else "public"
+        lines.append(f"  route     {route.method:<6} {route.path:<40} {route.function} ({guard})")
+    lines += [f"  skipped   {reason}" for reason in api.skipped]
+    for mapping in stack.mappings:
+        lines.append(f"  poller    {mapping.queue} -> {mapping.function} (batch {mapping.batch_size})")
+    for schedule in stack.schedules:
+        lines.append(f"  schedule  {schedules.describe(schedule)}")
+        lines.append(f"            fire it: python -m local.fire_schedule {schedule.name}")
+    lines.append(f"  state     {state_dir}/stack.json, {state_dir}/demo.json")
+    if demo:
+        lines.append(
+            f"  demo      tenant {demo['tenant_id']} (CUIT {demo['cuit']}, point of sale {demo['point_of_sale']})"
+        )
+        lines.append(f"  try       curl -s -H 'Authorization: Bearer {demo['test_key']}' {api_url}/v1/setup/issuer")
+    else:
+        lines.append("  demo      NOT seeded (see the seed lines above); no test key available")
+        lines.append(f"  try       curl -s {api_url}/v1/health")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.devstack", description=__doc__)
+    parser.add_argument("--api-port", type=int, default=3000, help="0 = any free port")
+    parser.add_argument("--aws-port", type=int, default=4566, help="moto's port; 0 = any free port")
+    parser.add_argument("--state-dir", type=Path, default=state.DEFAULT_STATE_DIR)
+    args = parser.parse_args(argv)
+
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+
+    logs.quiet_moto()
+    try:
+        moto, endpoint = start_moto(args.aws_port)
+    except OSError as error:
+        logs.log("stack", f"cannot start moto on 127.0.0.1:{args.aws_port}: {error}")
+        return 1
+    runtime = http = None
+    pollers = []
+    try:
+        stack = load_stack(deployment=Deployment(endpoint=endpoint))
+        resources.create_all(stack)
+        logs.log("stack", f"moto at {endpoint}: {len(stack.resources)} tables, queues and buckets created")
+        runtime = Runtime(stack.functions, stack.deployment)
+        try:
+            http = serve(ApiGateway(stack.api, runtime, stack.deployment), args.api_port)
+        except OSError as error:
+            logs.log("stack", f"cannot serve the API on 127.0.0.1:{args.api_port}: {error}")
+            return 1
+        threading.Thread(target=http.serve_forever, name="api", daemon=True).start()
+        api_url = f"http://127.0.0.1:{http.server_address[1]}"
+        state.write_stack(args.state_dir, stack, api_url)
+        pollers = start_pollers(stack.mappings, runtime, stack.deployment)
+        demo = seed.run(stack, api_url, args.state_dir / "demo.json")
+        if demo is None:
+            logs.log("stack", "seeding the demo tenant failed; the stack runs without demo data")
+        print(banner(stack, api_url, args.state_dir, demo), flush=True)
+        print(f"READY api={api_url} aws={endpoint}", flush=True)
+        stopping.wait()
+        logs.log("stack", "stopping")
+        return 0
+    finally:
+        for poller in pollers:
+            poller.stop()
+        if http:
+            http.shutdown()
+            http.server_close()
+        if runtime:
+            runtime.close()  # also ends an invocation a poller may be waiting on
+        for poller in pollers:
+            poller.join(5)
+        moto.stop()
+        state.remove(args.state_dir, "stack.json", "demo.json")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

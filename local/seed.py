@@ -1,0 +1,104 @@
+"""Seeds the demo tenant: a tenant and test key through the shared package, then issuer and point of sale via HTTP.
+
+`run()` starts `python -m local.seed` in a subprocess with a function's environment, because the shared package
+(PynamoDB models) binds table names and the endpoint when it is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from local import logs
+from local.runtime import LAYER_DIR, function_environment
+from local.state import write_json
+from local.template import REPO_ROOT, Stack
+
+TENANT = {"name": "Demo SRL", "cuit": "30712345671"}
+ISSUER = {
+    "legal_name": "Demo SRL",
+    "iva_condition": "responsable_inscripto",
+    "fiscal_address": {
+        "street": "Av. Corrientes 1234",
+        "city": "Ciudad Autónoma de Buenos Aires",
+        "province": "AR-C",
+        "postal_code": "C1043",
+    },
+    "iibb_number": "901-123456-7",
+    "activity_start_date": "2020-03-01",
+}
+POINT_OF_SALE = {"number": 5, "enabled_for_web_services": True, "description": "Web services"}
+
+
+def call(api_url: str, method: str, path: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        api_url + path,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{method} {path} -> {error.code}: {error.read().decode(errors='replace')}") from None
+
+
+def seed(api_url: str) -> dict[str, Any]:
+    sys.path.insert(0, str(LAYER_DIR))  # the environment is already the function's
+    from billing.services import tenants
+
+    tenant = tenants.create_tenant(**TENANT)
+    issued = tenants.create_api_key(tenant.tenant_id, mode="test")
+    call(api_url, "PUT", "/v1/setup/issuer", issued.secret, ISSUER)
+    call(api_url, "POST", "/v1/setup/points-of-sale", issued.secret, POINT_OF_SALE)
+    return {
+        "api_url": api_url,
+        "test_key": issued.secret,
+        "key_id": issued.key_id,
+        "tenant_id": tenant.tenant_id,
+        "cuit": TENANT["cuit"],
+        "point_of_sale": POINT_OF_SALE["number"],
+    }
+
+
+def seed_function(stack: Stack) -> str:
+    """The function behind the authorized routes: its environment is the one the tenant data lives under."""
+    return next(r.function for r in stack.api.routes if r.authorizer)
+
+
+def run(stack: Stack, api_url: str, demo_path: Path) -> dict[str, Any] | None:
+    """Seed in a subprocess; returns the demo data, or None (after logging why) if seeding failed."""
+    env = function_environment(stack.functions[seed_function(stack)], stack.deployment)
+    done = subprocess.run(
+        [sys.executable, "-m", "local.seed", "--api-url", api_url, "--out", str(demo_path)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    for line in (done.stdout + done.stderr).splitlines():
+        logs.function_output("seed", line)
+    if done.returncode != 0:
+        return None
+    return json.loads(demo_path.read_text())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.seed")
+    parser.add_argument("--api-url", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    write_json(args.out, seed(args.api_url))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

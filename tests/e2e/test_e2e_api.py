@@ -1,0 +1,106 @@
+"""End to end over HTTP against `python -m local.devstack`: the API contract through the local API Gateway."""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+CUSTOMER = {
+    "name": "ACME SA",
+    "document_type": "CUIT",
+    "document_number": "20123456786",
+    "iva_condition": "responsable_inscripto",
+}
+
+
+def call(devstack, method, path, key=None, body=None):
+    """(status, headers, parsed body); every response must carry X-Request-Id."""
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(devstack.api_url + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, response_headers, raw = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, response_headers, raw = error.code, error.headers, error.read()
+    assert response_headers.get("X-Request-Id"), f"{method} {path} -> {status} without X-Request-Id"
+    content_type = response_headers.get("Content-Type", "")
+    return status, response_headers, json.loads(raw) if "json" in content_type else raw.decode()
+
+
+@pytest.fixture(scope="module")
+def key(devstack):
+    return devstack.demo["test_key"]
+
+
+def test_health_needs_no_key(devstack):
+    status, _, body = call(devstack, "GET", "/v1/health")
+    assert status == 200
+    assert body["status"] == "ok"
+
+
+def test_openapi_document(devstack):
+    status, _, body = call(devstack, "GET", "/v1/openapi.json")
+    assert status == 200
+    assert body["openapi"].startswith("3.")
+    assert "/v1/customers" in body["paths"]
+
+
+def test_docs_are_html(devstack):
+    status, headers, body = call(devstack, "GET", "/v1/docs")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert "<html" in body.lower()
+    # Swagger UI's "try it out" calls the server the spec names: the local root, not the /dev stage prefix
+    status, _, spec = call(devstack, "GET", "/v1/docs?format=json")
+    assert status == 200
+    assert [server["url"] for server in spec["servers"]] == ["/"]
+
+
+def test_missing_key_is_401_in_the_error_shape(devstack):
+    status, headers, body = call(devstack, "GET", "/v1/customers")
+    assert status == 401
+    assert set(body["error"]) >= {"type", "code", "message"}
+    assert headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_unknown_key_is_401(devstack):
+    status, _, body = call(devstack, "GET", "/v1/customers", key="sk_test_" + "x" * 43)
+    assert status == 401
+    assert body["error"]["type"] == "authentication_error"
+
+
+def test_unknown_route_is_rejected_by_the_gateway(devstack):
+    status, _, body = call(devstack, "GET", "/v2/nothing")
+    assert status == 403
+    assert body["error"]["message"] == "Missing Authentication Token"
+
+
+def test_create_and_get_a_customer(devstack, key):
+    status, _, created = call(devstack, "POST", "/v1/customers", key=key, body=CUSTOMER)
+    assert status == 201
+    assert created["id"].startswith("cus_")
+    assert {k: created[k] for k in CUSTOMER} == CUSTOMER
+    status, _, fetched = call(devstack, "GET", f"/v1/customers/{created['id']}", key=key)
+    assert status == 200
+    assert fetched == created
+
+
+def test_issuer_was_seeded(devstack, key):
+    status, _, issuer = call(devstack, "GET", "/v1/setup/issuer", key=key)
+    assert status == 200
+    assert issuer["legal_name"] == "Demo SRL"
+    assert issuer["cuit"] == devstack.demo["cuit"] == "30712345671"
+    assert issuer["iva_condition"] == "responsable_inscripto"
+    assert issuer["fiscal_address"]["province"] == "AR-C"
+
+
+def test_point_of_sale_was_seeded(devstack, key):
+    number = devstack.demo["point_of_sale"]
+    status, _, point = call(devstack, "GET", f"/v1/setup/points-of-sale/{number}", key=key)
+    assert status == 200
+    assert point["number"] == 5
+    assert point["enabled_for_web_services"] is True

@@ -1,0 +1,124 @@
+"""The template model: everything the local stack runs is derived from template.yaml."""
+
+import pytest
+
+from local.template import REPO_ROOT, Deployment, Route, load_stack
+
+ENDPOINT = "http://127.0.0.1:4599"
+
+
+@pytest.fixture(scope="module")
+def stack():
+    return load_stack(deployment=Deployment(endpoint=ENDPOINT))
+
+
+def test_data_resources_have_deterministic_physical_names(stack):
+    names = {r.logical_id: (r.type, r.name) for r in stack.resources}
+    assert names["BillingTable"] == ("AWS::DynamoDB::Table", "billing-local-BillingTable")
+    assert names["IdempotencyTable"] == ("AWS::DynamoDB::Table", "billing-local-IdempotencyTable")
+    assert names["CaeQueue"] == ("AWS::SQS::Queue", "billing-local-cae.fifo")
+    assert names["CaeDeadLetterQueue"] == ("AWS::SQS::Queue", "billing-local-cae-dlq.fifo")
+    assert names["PdfQueue"] == ("AWS::SQS::Queue", "billing-local-pdf")
+    assert names["PdfBucket"] == ("AWS::S3::Bucket", "billing-local-pdfbucket")
+    assert {t for t, _ in names.values()} == {"AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::S3::Bucket"}
+
+
+def test_redrive_policy_points_at_the_resolved_dead_letter_queue(stack):
+    cae = stack.resource("CaeQueue")
+    assert cae.properties["RedrivePolicy"] == {
+        "deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:billing-local-cae-dlq.fifo",
+        "maxReceiveCount": 5,
+    }
+    assert cae.url == f"{ENDPOINT}/123456789012/billing-local-cae.fifo"
+
+
+def test_functions_come_from_the_template(stack):
+    assert set(stack.functions) == {
+        "ApiFunction",
+        "AuthorizerFunction",
+        "MercadoPagoWebhookFunction",
+        "CaeWorkerFunction",
+        "PdfRendererFunction",
+        "MonthlyBillingFunction",
+    }
+    api = stack.functions["ApiFunction"]
+    assert api.code_dir == REPO_ROOT / "functions" / "api"
+    assert (api.handler, api.timeout, api.memory_size) == ("app.handler", 29, 512)
+    authorizer = stack.functions["AuthorizerFunction"]
+    assert (authorizer.code_dir.name, authorizer.timeout, authorizer.memory_size) == ("authorizer", 5, 256)
+    assert stack.functions["CaeWorkerFunction"].timeout == 120
+
+
+def test_environment_merges_globals_and_resolves_intrinsics(stack):
+    env = stack.functions["ApiFunction"].environment
+    assert env["STAGE"] == "dev"  # Ref to a parameter: its Default
+    assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    assert env["TABLE_NAME"] == "billing-local-BillingTable"  # Ref to a table: its name
+    assert env["IDEMPOTENCY_TABLE_NAME"] == "billing-local-IdempotencyTable"
+    assert env["SECRETS_PREFIX"] == "billing-local/"  # Fn::Sub with ${AWS::StackName}
+    assert env["PDF_BUCKET"] == "billing-local-pdfbucket"
+    assert env["CAE_QUEUE_URL"] == f"{ENDPOINT}/123456789012/billing-local-cae.fifo"  # GetAtt QueueUrl
+    assert (
+        stack.functions["CaeWorkerFunction"].environment["PDF_QUEUE_URL"]
+        == f"{ENDPOINT}/123456789012/billing-local-pdf"
+    )
+    assert "PDF_BUCKET" not in stack.functions["AuthorizerFunction"].environment
+
+
+def test_routes_security_and_targets(stack):
+    api = stack.api
+    assert api.stage == "dev"
+    assert sorted(api.routes, key=lambda r: r.path) == [
+        Route("GET", "/v1/docs", "ApiFunction", None),
+        Route("GET", "/v1/health", "ApiFunction", None),
+        Route("GET", "/v1/openapi.json", "ApiFunction", None),
+        Route("POST", "/v1/webhooks/mercadopago/{tenant_id}", "MercadoPagoWebhookFunction", None),
+        Route("ANY", "/v1/{proxy+}", "ApiFunction", "ApiKeyAuthorizer"),
+    ]
+    assert api.skipped == []
+
+
+def test_authorizer_and_gateway_responses(stack):
+    authorizer = stack.api.authorizers["ApiKeyAuthorizer"]
+    assert authorizer.function == "AuthorizerFunction"
+    assert authorizer.identity_sources == ("method.request.header.Authorization",)
+    assert authorizer.ttl_seconds == 60
+    responses = stack.api.gateway_responses
+    assert set(responses) == {"UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert responses["UNAUTHORIZED"].status_code == 401
+    assert responses["UNAUTHORIZED"].headers == {"WWW-Authenticate": "'Bearer'", "X-Request-Id": "context.requestId"}
+    assert responses["DEFAULT_4XX"].status_code is None
+    assert "$context.error.messageString" in responses["DEFAULT_5XX"].templates["application/json"]
+
+
+def test_event_source_mappings(stack):
+    mappings = {m.function: m for m in stack.mappings}
+    assert set(mappings) == {"CaeWorkerFunction", "PdfRendererFunction"}
+    cae = mappings["CaeWorkerFunction"]
+    assert (cae.queue, cae.batch_size, cae.report_batch_item_failures) == ("CaeQueue", 10, True)
+    assert cae.queue_url == f"{ENDPOINT}/123456789012/billing-local-cae.fifo"
+    pdf = mappings["PdfRendererFunction"]
+    assert (pdf.queue, pdf.batch_size, pdf.report_batch_item_failures) == ("PdfQueue", 5, True)
+
+
+def test_schedule(stack):
+    (schedule,) = stack.schedules
+    assert schedule.name == "billing-local-monthly-billing"
+    assert schedule.function == "MonthlyBillingFunction"
+    assert schedule.input == {"job": "monthly_billing"}
+    assert schedule.expression == "cron(0 6 1 * ? *)"
+    assert schedule.timezone == "America/Argentina/Buenos_Aires"
+
+
+def test_fixture_template_resolves_pseudo_parameters_and_queue_attributes(fixture_template):
+    stack = load_stack(fixture_template, Deployment(endpoint=ENDPOINT, stack_name="fx", region="sa-east-1"))
+    env = stack.functions["EchoFunction"].environment
+    assert env["PREFIX"] == "fx/sa-east-1/123456789012/aws"
+    assert env["STAGE"] == "test"
+    assert env["TABLE"] == "fx-Table"
+    assert env["BUCKET"] == "fx-bucket"
+    assert env["QUEUE_URL"] == f"{ENDPOINT}/123456789012/fx-StandardQueue"
+    assert env["QUEUE_NAME"] == "fx-StandardQueue"
+    assert env["QUEUE_ARN"] == "arn:aws:sqs:sa-east-1:123456789012:fx-StandardQueue"
+    assert stack.functions["EchoFunction"].code_dir == fixture_template.parent / "echo"
+    assert stack.resource("FifoQueue").name == "fx-work.fifo"
