@@ -58,7 +58,7 @@ def test_public_route_builds_a_rest_proxy_event(api):
     assert event["multiValueHeaders"]["X-Multi"] == ["v"]
     assert (event["pathParameters"], event["stageVariables"], event["body"]) == (None, None, None)
     context = event["requestContext"]
-    assert (context["stage"], context["resourcePath"], context["path"]) == ("test", "/public", "/test/public")
+    assert (context["stage"], context["resourcePath"], context["path"]) == ("test", "/public", "/public")
     assert context["identity"]["sourceIp"] == "127.0.0.1"
     assert "authorizer" not in context
     assert headers["x-amzn-RequestId"] == context["requestId"]
