@@ -33,7 +33,7 @@ invoke: $(STAMP)
 	@test -n "$(FN)" -a -n "$(EVENT)" || (echo "usage: make invoke FN=<function> EVENT=events/<file>.json" && exit 2)
 	$(BIN)/python -m local.invoke $(FN) $(EVENT)
 
-## Fire a schedule of the running local stack (all of them when NAME is empty).
+## Fire a schedule of the running local stack: make schedule NAME=billing-local-monthly-billing (no NAME: list them).
 schedule: $(STAMP)
 	$(BIN)/python -m local.fire_schedule $(NAME)
 

@@ -189,3 +189,10 @@ def test_a_rejected_request_does_not_burn_its_idempotency_key(account):
 def test_requests_without_a_valid_key_are_401(account):
     assert call("GET", "/v1/customers", key="sk_test_wrong").status == 401
     assert call("GET", "/v1/customers", key="").status == 401
+
+
+def test_bodies_are_json_whatever_the_content_type_says(account):
+    for content_type in ("application/x-www-form-urlencoded", "text/plain", "application/json; charset=utf-8"):
+        headers = {"Content-Type": content_type}
+        reply = call("POST", "/v1/customers", key=account.test_key, body=ACME, headers=headers)
+        assert reply.status == 201, (content_type, reply.body)

@@ -36,9 +36,22 @@ def enable_docs(app: APIGatewayRestResolver) -> None:
         return Response(status_code=200, content_type="application/json", body=app.get_openapi_json_schema(**OPENAPI))
 
 
+def _as_json_request(event: dict) -> dict:
+    """The API speaks JSON only: a body is read as JSON whatever its Content-Type says (curl -d sends a form type)."""
+    if not event.get("body"):
+        return event
+    headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
+    multi = {k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"}
+    return {
+        **event,
+        "headers": {**headers, "Content-Type": "application/json"},
+        "multiValueHeaders": {**multi, "Content-Type": ["application/json"]},
+    }
+
+
 def resolve(app: APIGatewayRestResolver, event: dict, context: Any) -> dict:
     """Resolve the event; every response, errors included, carries the API Gateway request id."""
-    response = app.resolve(event, context)
+    response = app.resolve(_as_json_request(event), context)
     request_id = (event.get("requestContext") or {}).get("requestId")
     if request_id:
         if "multiValueHeaders" in response:
