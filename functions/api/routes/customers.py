@@ -6,11 +6,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from billing.api.context import current_principal
-from billing.api.idempotency import HEADER, run_once
+from billing.api.idempotency import HEADER
 from billing.schemas.common import ListPage
 from billing.schemas.customers import Customer, CustomerCreate, CustomerUpdate
 from billing.services import customers
-from routes.responses import created, created_responses
+from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
 TAGS = ["Customers"]
@@ -22,13 +22,7 @@ CustomerId = Annotated[str, Path(description="cus_...")]
     "/v1/customers", summary="Create a customer", tags=TAGS, status_code=201, responses=created_responses(Customer)
 )
 def create_customer(body: CustomerCreate, idempotency_key: IdempotencyKey = None):
-    principal = current_principal(router)
-    return run_once(
-        principal,
-        idempotency_key,
-        {"route": "POST /v1/customers", "body": router.current_event.json_body},
-        lambda: created(customers.create_customer(principal.scope, body)),
-    )
+    return create_once(router, idempotency_key, lambda scope: customers.create_customer(scope, body))
 
 
 @router.get("/v1/customers", summary="List customers, newest first", tags=TAGS)

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from billing.api.context import current_principal
-from billing.api.idempotency import HEADER, run_once
+from billing.api.idempotency import HEADER
 from billing.schemas.common import ListPage
 from billing.schemas.setup import (
     Certificate,
@@ -19,7 +19,7 @@ from billing.schemas.setup import (
     PointOfSaleUpdate,
 )
 from billing.services import setup
-from routes.responses import created, created_responses
+from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
 TAGS = ["Setup"]
@@ -59,13 +59,7 @@ def delete_logo() -> Issuer:
     responses=created_responses(PointOfSale),
 )
 def create_point_of_sale(body: PointOfSaleInput, idempotency_key: IdempotencyKey = None):
-    principal = current_principal(router)
-    return run_once(
-        principal,
-        idempotency_key,
-        {"route": "POST /v1/setup/points-of-sale", "body": router.current_event.json_body},
-        lambda: created(setup.create_point_of_sale(principal.scope, body)),
-    )
+    return create_once(router, idempotency_key, lambda scope: setup.create_point_of_sale(scope, body))
 
 
 @router.get("/v1/setup/points-of-sale", summary="List points of sale", tags=TAGS)
