@@ -26,9 +26,13 @@ class Deployment:
 class Resolver:
     """Resolves Ref / Fn::GetAtt / Fn::Sub / Fn::Join against the local physical names."""
 
-    def __init__(self, template: dict[str, Any], deployment: Deployment):
+    def __init__(self, template: dict[str, Any], deployment: Deployment, parameters: dict[str, str] | None = None):
         self.resources = template.get("Resources", {})
         self.parameters = {k: v.get("Default") for k, v in template.get("Parameters", {}).items()}
+        unknown = set(parameters or {}) - set(self.parameters)
+        if unknown:
+            raise ValueError(f"template.yaml has no parameters {sorted(unknown)}")
+        self.parameters.update(parameters or {})
         self.d = deployment
 
     def resolve(self, value: Any) -> Any:

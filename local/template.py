@@ -149,10 +149,13 @@ def translate(template_path: Path = TEMPLATE_PATH) -> tuple[dict[str, Any], dict
     return original, transform(to_translate, {}, _Loader())
 
 
-def load_stack(template_path: Path = TEMPLATE_PATH, deployment: Deployment | None = None) -> Stack:
+def load_stack(
+    template_path: Path = TEMPLATE_PATH, deployment: Deployment | None = None, parameters: dict[str, str] | None = None
+) -> Stack:
+    """The stack as deployed with `parameters` overriding the template's defaults (like --parameter-overrides)."""
     deployment = deployment or Deployment()
     original, translated = translate(template_path)
-    resolver = Resolver(translated, deployment)
+    resolver = Resolver(translated, deployment, parameters)
     resources = translated["Resources"]
     data = _data_resources(resources, resolver)
     functions = _functions(original, translated, resolver, Path(template_path).resolve().parent)
