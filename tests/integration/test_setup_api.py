@@ -3,6 +3,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import boto3
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
 
 from tests.conftest import STACK
 from tests.support import certificates as certs
@@ -142,3 +145,46 @@ def test_bad_certificates_are_rejected_and_nothing_is_stored(account):
         assert "BEGIN" not in reply.error["message"]
     assert _secret_names() == []
     assert call("GET", "/v1/setup/certificate", key=account.test_key).status == 404
+
+
+def test_csr_flow_generates_the_key_here_and_completes_the_pair_with_the_issued_certificate(account, capsys):
+    created = call("POST", "/v1/setup/certificate/csr", key=account.test_key, body={"organization": "Demo SRL"})
+    assert created.status == 201, created.body
+    csr = x509.load_pem_x509_csr(created.body["csr"].encode())
+    assert csr.is_signature_valid
+    subject = {attribute.oid: attribute.value for attribute in csr.subject}
+    assert subject[NameOID.COUNTRY_NAME] == "AR"
+    assert subject[NameOID.ORGANIZATION_NAME] == "Demo SRL"
+    assert subject[NameOID.COMMON_NAME] == "facturacion"
+    assert subject[NameOID.SERIAL_NUMBER] == "CUIT 30712345671"
+    assert csr.public_key().key_size == 2048
+    assert "PRIVATE" not in json.dumps(created.body)
+    assert call("GET", "/v1/setup/certificate/csr", key=account.test_key).body == created.body
+
+    uploaded = call(
+        "PUT", "/v1/setup/certificate", key=account.test_key, body={"certificate": certs.sign_csr(created.body["csr"])}
+    )
+    assert uploaded.status == 200, uploaded.body
+    assert uploaded.body["cuit"] == "30712345671"
+    prefix = STACK.functions["ApiFunction"].environment["SECRETS_PREFIX"]
+    pair = json.loads(
+        boto3.client("secretsmanager").get_secret_value(
+            SecretId=f"{prefix}{account.tenant.tenant_id}/test/arca-certificate"
+        )["SecretString"]
+    )
+    stored_key = serialization.load_pem_private_key(pair["private_key_pem"].encode(), None)
+    assert stored_key.public_key().public_numbers() == csr.public_key().public_numbers()
+    output = capsys.readouterr()
+    assert "PRIVATE KEY" not in output.out + output.err
+
+
+def test_a_certificate_without_key_needs_a_generated_key_that_matches(account):
+    other = certs.issue("30712345671")
+    reply = call("PUT", "/v1/setup/certificate", key=account.test_key, body={"certificate": other.certificate_pem})
+    assert (reply.status, reply.error["code"], reply.error["param"]) == (422, "missing_field", "private_key")
+    call("POST", "/v1/setup/certificate/csr", key=account.test_key, body={})
+    reply = call("PUT", "/v1/setup/certificate", key=account.test_key, body={"certificate": other.certificate_pem})
+    assert (reply.status, reply.error["code"]) == (422, "key_mismatch")
+    assert call("GET", "/v1/setup/certificate", key=account.test_key).status == 404
+    # the generated key belongs to its mode only
+    assert call("GET", "/v1/setup/certificate/csr", key=account.live_key).status == 404

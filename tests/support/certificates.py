@@ -65,3 +65,20 @@ def issue(
 
 def ec_key_pem() -> str:
     return key_pem(ec.generate_private_key(ec.SECP256R1()))
+
+
+def sign_csr(csr_pem: str, *, days: int = 730) -> str:
+    """What ARCA does with a CSR: a certificate for its subject and key (here from a throwaway CA)."""
+    csr = x509.load_pem_x509_csr(csr_pem.encode())
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(csr.subject)
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Computadores Test")]))
+        .public_key(csr.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=days))
+        .sign(rsa_key(), hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()

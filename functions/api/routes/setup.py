@@ -10,7 +10,9 @@ from billing.api.idempotency import HEADER
 from billing.schemas.common import ListPage
 from billing.schemas.setup import (
     Certificate,
+    CertificateSigningRequest,
     CertificateUpload,
+    CsrCreate,
     Issuer,
     IssuerInput,
     LogoUpload,
@@ -84,6 +86,22 @@ def update_point_of_sale(number: PosNumber, body: PointOfSaleUpdate) -> PointOfS
 )
 def put_certificate(body: CertificateUpload) -> Certificate:
     return setup.put_certificate(_scope(), body)
+
+
+@router.post(
+    "/v1/setup/certificate/csr",
+    summary="Generate the private key (kept here, never returned) and the CSR to request the ARCA certificate",
+    tags=TAGS,
+    status_code=201,
+    responses=created_responses(CertificateSigningRequest),
+)
+def create_csr(body: CsrCreate, idempotency_key: IdempotencyKey = None):
+    return create_once(router, idempotency_key, lambda scope: setup.create_csr(scope, body))
+
+
+@router.get("/v1/setup/certificate/csr", summary="The last CSR generated for this mode", tags=TAGS)
+def get_csr() -> CertificateSigningRequest:
+    return setup.get_csr(_scope())
 
 
 @router.get("/v1/setup/certificate", summary="The ARCA certificate of this mode (never the key)", tags=TAGS)

@@ -25,5 +25,40 @@ def settings() -> Settings:
     )
 
 
+@dataclass(frozen=True)
+class ArcaEndpoints:
+    wsaa_url: str
+    wsfe_url: str
+    wsaa_wsdl: str
+    wsfe_wsdl: str
+
+
+_ARCA_DEFAULTS = {
+    "homologation": (
+        "https://wsaahomo.afip.gov.ar/ws/services/LoginCms",
+        "https://wswhomo.afip.gov.ar/wsfev1/service.asmx",
+        "wsfev1.wsdl",
+    ),
+    "production": (
+        "https://wsaa.afip.gov.ar/ws/services/LoginCms",
+        "https://servicios1.afip.gov.ar/wsfev1/service.asmx",
+        "wsfev1-production.wsdl",
+    ),
+}
+
+
+def arca_endpoints(environment: str) -> ArcaEndpoints:
+    """Where ARCA is for `environment` (homologation or production), and the local WSDL files describing it."""
+    wsaa_default, wsfe_default, wsfe_wsdl = _ARCA_DEFAULTS[environment]
+    prefix = f"ARCA_{environment.upper()}"
+    wsdl_dir = os.environ.get("ARCA_WSDL_DIR", "/opt/python/arca_wsdl")
+    return ArcaEndpoints(
+        wsaa_url=os.environ.get(f"{prefix}_WSAA_URL", wsaa_default),
+        wsfe_url=os.environ.get(f"{prefix}_WSFE_URL", wsfe_default),
+        wsaa_wsdl=os.path.join(wsdl_dir, "wsaa.wsdl"),
+        wsfe_wsdl=os.path.join(wsdl_dir, wsfe_wsdl),
+    )
+
+
 def table_name() -> str:
     return os.environ.get("TABLE_NAME", "billing")

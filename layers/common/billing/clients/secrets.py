@@ -8,6 +8,9 @@ import boto3
 from billing.config import settings
 from billing.domain.tenancy import Scope
 
+ARCA_CERTIFICATE = "arca-certificate"  # {"certificate_pem", "private_key_pem"}: the pair WSAA logins are signed with
+ARCA_PENDING_KEY = "arca-pending-key"  # {"private_key_pem"}: generated with a CSR, waiting for its certificate
+
 
 @lru_cache(maxsize=1)
 def _client():
@@ -27,3 +30,12 @@ def store_secret(name: str, value: dict) -> None:
         client.put_secret_value(SecretId=name, SecretString=payload)
     except client.exceptions.ResourceNotFoundException:
         client.create_secret(Name=name, SecretString=payload, Tags=[{"Key": "app", "Value": "billing"}])
+
+
+def read_secret(name: str) -> dict | None:
+    """The current value, uncached (for a value just written); None when there is no such secret."""
+    client = _client()
+    try:
+        return json.loads(client.get_secret_value(SecretId=name)["SecretString"])
+    except client.exceptions.ResourceNotFoundException:
+        return None

@@ -102,6 +102,28 @@ def validate_pair(
     return info
 
 
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def build_csr(key: rsa.RSAPrivateKey, *, cuit: str, organization: str, common_name: str) -> str:
+    """The CSR ARCA expects (certification checklist step 3): C=AR, O, CN, serialNumber=CUIT n; SHA-256."""
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "AR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, f"CUIT {cuit}"),
+        ]
+    )
+    request = x509.CertificateSigningRequestBuilder().subject_name(subject).sign(key, hashes.SHA256())
+    return request.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def csr_subject(csr_pem: str) -> str:
+    return x509.load_pem_x509_csr(csr_pem.encode()).subject.rfc4514_string()
+
+
 def unencrypted_pem(key: rsa.RSAPrivateKey) -> str:
     """PKCS#8 PEM for storage in Secrets Manager (which encrypts it at rest)."""
     return key.private_bytes(

@@ -57,9 +57,35 @@ class PointOfSale(PointOfSaleInput):
     updated_at: str
 
 
+class CsrCreate(Input):
+    organization: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="O= of the subject; defaults to the account's name."
+    )
+    common_name: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        default="facturacion", description="CN= of the subject: the alias the certificate gets in ARCA."
+    )
+
+
+class CertificateSigningRequest(BaseModel):
+    """Step 3 of ARCA's certification: hand `csr` to ARCA (WSASS in homologation, 'Administración de
+    Certificados Digitales' in production), then upload the certificate it issues."""
+
+    object: Literal["certificate_signing_request"] = "certificate_signing_request"
+    environment: Literal["homologation", "production"]
+    subject: str
+    csr: str
+    livemode: bool
+    created_at: str
+    updated_at: str
+
+
 class CertificateUpload(Input):
     certificate: str = Field(description="The PEM certificate ARCA issued for this CUIT.")
-    private_key: str = Field(description="The PEM RSA private key (PKCS#1 or PKCS#8, optionally encrypted).")
+    private_key: str | None = Field(
+        default=None,
+        description="The PEM RSA private key (PKCS#1 or PKCS#8, optionally encrypted). Omit it when the key was "
+        "generated here with POST /v1/setup/certificate/csr.",
+    )
     private_key_password: str | None = Field(default=None, description="Only for an encrypted private key.")
 
 

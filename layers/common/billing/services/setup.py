@@ -15,7 +15,9 @@ from billing.domain.tenancy import Scope
 from billing.schemas.common import ListPage
 from billing.schemas.setup import (
     Certificate,
+    CertificateSigningRequest,
     CertificateUpload,
+    CsrCreate,
     Issuer,
     IssuerInput,
     LogoInfo,
@@ -29,8 +31,8 @@ from billing.services.tenants import get_tenant
 _issuer = DocumentStore("ISSUER", "issuer")
 _points_of_sale = DocumentStore("POS", "point of sale")
 _certificate = DocumentStore("CERT", "certificate")
+_csr = DocumentStore("CSR", "certificate signing request")
 _SINGLETON = "current"
-CERTIFICATE_SECRET = "arca-certificate"
 
 
 def _public(stored: dict[str, Any]) -> dict[str, Any]:
@@ -131,18 +133,56 @@ def _certificate_view(scope: Scope, stored: dict[str, Any]) -> Certificate:
     return Certificate(**_public(stored), environment=scope.mode.arca_environment, livemode=scope.livemode)
 
 
+def create_csr(scope: Scope, request: CsrCreate) -> CertificateSigningRequest:
+    """A new RSA 2048 key, kept in Secrets Manager (never returned), and the CSR ARCA needs to issue a certificate."""
+    tenant = get_tenant(scope.tenant_id)
+    key = certificates.new_key()
+    csr = certificates.build_csr(
+        key, cuit=tenant.cuit, organization=request.organization or tenant.name, common_name=request.common_name
+    )
+    secrets.store_secret(
+        secrets.tenant_secret_name(scope, secrets.ARCA_PENDING_KEY),
+        {"private_key_pem": certificates.unencrypted_pem(key)},
+    )
+    subject = certificates.csr_subject(csr)
+    stored = _csr.put(scope, _SINGLETON, {"subject": subject, "csr": csr})
+    return CertificateSigningRequest(
+        **_public(stored), environment=scope.mode.arca_environment, livemode=scope.livemode
+    )
+
+
+def get_csr(scope: Scope) -> CertificateSigningRequest:
+    stored = _csr.get(scope, _SINGLETON)
+    if stored is None:
+        raise NotFound("No CSR was generated for this mode: POST /v1/setup/certificate/csr.", code="csr_not_generated")
+    return CertificateSigningRequest(
+        **_public(stored), environment=scope.mode.arca_environment, livemode=scope.livemode
+    )
+
+
+def _private_key_for(scope: Scope, upload: CertificateUpload) -> tuple[str, str | None]:
+    """The key sent with the certificate, or else the one generated with the last CSR."""
+    if upload.private_key is not None:
+        return upload.private_key, upload.private_key_password
+    pending = secrets.read_secret(secrets.tenant_secret_name(scope, secrets.ARCA_PENDING_KEY))
+    if pending is None:
+        raise InvalidField(
+            "Send private_key, or generate the key here first with POST /v1/setup/certificate/csr.",
+            code="missing_field",
+            param="private_key",
+        )
+    return pending["private_key_pem"], None
+
+
 def put_certificate(scope: Scope, upload: CertificateUpload) -> Certificate:
     """Validate the whole pair first; only then store the key (Secrets Manager) and what may be shown (table)."""
+    key_pem, password = _private_key_for(scope, upload)
     info = certificates.validate_pair(
-        upload.certificate,
-        upload.private_key,
-        issuer_cuit=get_tenant(scope.tenant_id).cuit,
-        now=now_ar(),
-        key_password=upload.private_key_password,
+        upload.certificate, key_pem, issuer_cuit=get_tenant(scope.tenant_id).cuit, now=now_ar(), key_password=password
     )
-    key = certificates.parse_private_key(upload.private_key, upload.private_key_password)
+    key = certificates.parse_private_key(key_pem, password)
     secrets.store_secret(
-        secrets.tenant_secret_name(scope, CERTIFICATE_SECRET),
+        secrets.tenant_secret_name(scope, secrets.ARCA_CERTIFICATE),
         {"certificate_pem": upload.certificate.strip() + "\n", "private_key_pem": certificates.unencrypted_pem(key)},
     )
     data = {

@@ -1,0 +1,72 @@
+"""A tenant's connection to ARCA in its mode (test: homologation, live: production): tickets and WSFEv1 calls."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+from billing.clients import secrets
+from billing.clients.arca import wsaa
+from billing.clients.arca.errors import ArcaAuthenticationError, ArcaTokenRejected
+from billing.clients.arca.wsaa import Ticket
+from billing.clients.arca.wsfe import Auth, WsfeClient
+from billing.data.tickets import TicketKey
+from billing.domain.calendar import now_ar
+from billing.domain.tenancy import Scope
+from billing.services import arca_tickets
+from billing.services.tenants import get_tenant
+
+WSFE_SERVICE = "wsfe"
+T = TypeVar("T")
+
+
+def _credentials(scope: Scope) -> dict:
+    try:
+        return parameters.get_secret(secrets.tenant_secret_name(scope, secrets.ARCA_CERTIFICATE), transform="json")
+    except GetParameterError:
+        raise ArcaAuthenticationError(
+            "No ARCA certificate is set up for this mode: PUT /v1/setup/certificate.", code="certificate_not_configured"
+        ) from None
+
+
+@dataclass(frozen=True)
+class ArcaConnection:
+    scope: Scope
+    cuit: int
+
+    @property
+    def environment(self) -> str:
+        return self.scope.mode.arca_environment
+
+    @property
+    def wsfe(self) -> WsfeClient:
+        return WsfeClient(self.environment)
+
+    @property
+    def _ticket_key(self) -> TicketKey:
+        return TicketKey(cuit=self.cuit, service=WSFE_SERVICE, environment=self.environment)
+
+    def _login(self) -> Ticket:
+        credentials = _credentials(self.scope)
+        tra = wsaa.build_tra(WSFE_SERVICE, now_ar())
+        cms = wsaa.sign_tra(tra, credentials["certificate_pem"], credentials["private_key_pem"])
+        return wsaa.login(cms, self.environment)
+
+    def ticket(self) -> Ticket:
+        return arca_tickets.get_ticket(self._ticket_key, self._login)
+
+    def call(self, operation: Callable[[Auth], T]) -> T:
+        """Run a WSFEv1 operation with the shared ticket; a rejected ticket (600) is renewed once and retried."""
+        ticket = self.ticket()
+        try:
+            return operation(Auth(ticket.token, ticket.sign, self.cuit))
+        except ArcaTokenRejected:
+            arca_tickets.discard(self._ticket_key, ticket)
+            ticket = self.ticket()
+            return operation(Auth(ticket.token, ticket.sign, self.cuit))
+
+
+def connect(scope: Scope) -> ArcaConnection:
+    return ArcaConnection(scope=scope, cuit=int(get_tenant(scope.tenant_id).cuit))
