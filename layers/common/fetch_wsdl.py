@@ -7,7 +7,6 @@ Standard library only: it runs in whatever Python `sam build` uses.
 """
 
 import argparse
-import shutil
 import ssl
 import sys
 import urllib.request
@@ -20,7 +19,11 @@ SOURCES = {
 }
 # servicios1 negotiates weak Diffie-Hellman parameters (see billing/clients/arca/transport.py).
 WEAK_DH_HOSTS = ("servicios1.afip.gov.ar",)
-EXPECTED_OPERATIONS = {"wsaa.wsdl": "loginCms", "wsfev1.wsdl": "FECAESolicitar", "wsfev1-production.wsdl": "FECAESolicitar"}
+EXPECTED_OPERATIONS = {
+    "wsaa.wsdl": "loginCms",
+    "wsfev1.wsdl": "FECAESolicitar",
+    "wsfev1-production.wsdl": "FECAESolicitar",
+}
 
 
 def _context(url: str) -> ssl.SSLContext:

@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from pydantic import ValidationError
 
+from billing.clients.arca.errors import ArcaAuthenticationError, ArcaError, ArcaTicketPending, ArcaUnavailable
 from billing.domain.errors import BillingError, Conflict, InvalidField, NotFound, Unauthenticated
 
 logger = Logger(child=True)
@@ -62,6 +63,21 @@ def register_error_handlers(app) -> None:
             (HTTPStatus.BAD_REQUEST, "invalid_request_error"),
         )
         return error_response(status, error_type, error.code, error.message, error.param)
+
+    @app.exception_handler(ArcaError)
+    def arca_error(error: ArcaError) -> Response:
+        if isinstance(error, ArcaUnavailable):
+            response = error_response(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "arca_error",
+                "arca_unavailable",
+                f"ARCA is not available: {error.message}",
+            )
+            retry_after = error.retry_after_seconds if isinstance(error, ArcaTicketPending) else 30
+            response.headers["Retry-After"] = str(retry_after)
+            return response
+        code = "arca_authentication_failed" if isinstance(error, ArcaAuthenticationError) else "arca_rejected"
+        return error_response(HTTPStatus.CONFLICT, "arca_error", code, f"{error.message} (ARCA: {error.code})")
 
     @app.exception_handler(RequestValidationError)
     def request_validation_error(error: RequestValidationError) -> Response:

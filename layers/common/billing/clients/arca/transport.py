@@ -12,7 +12,7 @@ from zeep.transports import Transport
 logging.getLogger("zeep").setLevel(logging.INFO)
 
 CONNECT_TIMEOUT_SECONDS = 5
-READ_TIMEOUT_SECONDS = 25
+READ_TIMEOUT_SECONDS = 20  # with the connect timeout, within API Gateway's 29 s
 # servicios1 (production WSFEv1) still negotiates Diffie-Hellman parameters that OpenSSL's default security
 # level refuses ("dh key too small"); WSAA production shares the domain. Homologation is not affected.
 WEAK_DH_HOSTS = ("https://servicios1.afip.gov.ar/", "https://wsaa.afip.gov.ar/")
