@@ -1,6 +1,7 @@
 """HTTP for zeep: bounded timeouts, and the weak-DH TLS concession scoped to ARCA's production hosts only."""
 
 import logging
+import os
 import ssl
 from functools import lru_cache
 
@@ -11,8 +12,9 @@ from zeep.transports import Transport
 # zeep logs whole SOAP messages at DEBUG: they carry tokens, signatures and CMS. Never let them through.
 logging.getLogger("zeep").setLevel(logging.INFO)
 
-CONNECT_TIMEOUT_SECONDS = 5
-READ_TIMEOUT_SECONDS = 20  # with the connect timeout, within API Gateway's 29 s
+CONNECT_TIMEOUT_SECONDS = float(os.environ.get("ARCA_CONNECT_TIMEOUT_SECONDS", "5"))
+# With the connect timeout, within API Gateway's 29 s.
+READ_TIMEOUT_SECONDS = float(os.environ.get("ARCA_READ_TIMEOUT_SECONDS", "20"))
 # servicios1 (production WSFEv1) still negotiates Diffie-Hellman parameters that OpenSSL's default security
 # level refuses ("dh key too small"); WSAA production shares the domain. Homologation is not affected.
 WEAK_DH_HOSTS = ("https://servicios1.afip.gov.ar/", "https://wsaa.afip.gov.ar/")
