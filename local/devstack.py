@@ -1,7 +1,8 @@
-"""`python -m local.devstack [--api-port 3000] [--aws-port 4566] [--state-dir .local]` (`make dev`).
+"""`python -m local.devstack [--api-port 3000] [--aws-port 4566] [--arca-port 4567] [--state-dir .local]` (`make dev`).
 
-Starts moto, creates the template's resources, serves the API on 127.0.0.1, polls the queues into their
-functions, seeds a demo tenant and prints `READY api=<url> aws=<endpoint>`; Ctrl-C or SIGTERM stops everything.
+Starts moto and the ARCA simulator, creates the template's resources, serves the API on 127.0.0.1, polls the queues
+into their functions, seeds a demo tenant (with an ARCA certificate through the CSR flow) and prints
+`READY api=<url> aws=<endpoint> arca=<url>`; Ctrl-C or SIGTERM stops everything.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from pathlib import Path
 
 from local import logs, resources, schedules, seed, state
 from local.apigateway import ApiGateway, serve
+from local.arca.simulator import DEFAULT_PORT as DEFAULT_ARCA_PORT
+from local.arca.simulator import ArcaSimulator
 from local.aws import start_moto
 from local.runtime import Runtime
 from local.sqs_poller import start_pollers
 from local.template import Deployment, Stack, load_stack
 
 
-def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None) -> str:
+def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None, arca: ArcaSimulator) -> str:
     api = stack.api
     lines = [f"Local stack {stack.deployment.stack_name} is up (stage {api.stage}; paths start with /v1)."]
+    lines.append(f"  arca      WSAA {arca.wsaa_url}, WSFEv1 {arca.wsfe_url} (simulator, both environments)")
+    lines.append(f"            control API {arca.base_url}/__simulator/ (faults, vouchers, settings, reset)")
     for route in api.routes:
         guard = "authorizer" if route.authorizer else "public"
         lines.append(f"  route     {route.method:<6} {route.path:<40} {route.function} ({guard})")
@@ -44,10 +49,22 @@ def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None) -> st
     return "\n".join(lines)
 
 
+def arca_state(arca: ArcaSimulator) -> dict[str, str]:
+    """What stack.json records about the simulator, for tools and tests that attach to the running stack."""
+    return {
+        "url": arca.base_url,
+        "wsaa_url": arca.wsaa_url,
+        "wsfe_url": arca.wsfe_url,
+        "control_url": f"{arca.base_url}/__simulator/",
+        "wsdl_dir": str(arca.wsdl_dir.resolve()),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.devstack", description=__doc__)
     parser.add_argument("--api-port", type=int, default=3000, help="0 = any free port")
     parser.add_argument("--aws-port", type=int, default=4566, help="moto's port; 0 = any free port")
+    parser.add_argument("--arca-port", type=int, default=DEFAULT_ARCA_PORT, help="the ARCA simulator's; 0 = any free")
     parser.add_argument("--state-dir", type=Path, default=state.DEFAULT_STATE_DIR)
     args = parser.parse_args(argv)
 
@@ -61,10 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         logs.log("stack", f"cannot start moto on 127.0.0.1:{args.aws_port}: {error}")
         return 1
-    runtime = http = None
+    runtime = http = arca = None
     pollers = []
     try:
-        stack = load_stack(deployment=Deployment(endpoint=endpoint))
+        try:
+            arca = ArcaSimulator(args.state_dir / "arca", log=lambda line: logs.log("arca", line)).start(args.arca_port)
+        except OSError as error:
+            logs.log("stack", f"cannot start the ARCA simulator on 127.0.0.1:{args.arca_port}: {error}")
+            return 1
+        logs.log("stack", f"ARCA simulator at {arca.base_url} (WSAA and WSFEv1 of both environments)")
+        stack = load_stack(deployment=Deployment(endpoint=endpoint), parameters=arca.stack_parameters())
         resources.create_all(stack)
         logs.log("stack", f"moto at {endpoint}: {len(stack.resources)} tables, queues and buckets created")
         runtime = Runtime(stack.functions, stack.deployment)
@@ -75,13 +98,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         threading.Thread(target=http.serve_forever, name="api", daemon=True).start()
         api_url = f"http://127.0.0.1:{http.server_address[1]}"
-        state.write_stack(args.state_dir, stack, api_url)
+        state.write_stack(args.state_dir, stack, api_url, arca=arca_state(arca))
         pollers = start_pollers(stack.mappings, runtime, stack.deployment)
-        demo = seed.run(stack, api_url, args.state_dir / "demo.json")
+        demo = seed.run(stack, api_url, args.state_dir / "demo.json", arca.base_url)
         if demo is None:
             logs.log("stack", "seeding the demo tenant failed; the stack runs without demo data")
-        print(banner(stack, api_url, args.state_dir, demo), flush=True)
-        print(f"READY api={api_url} aws={endpoint}", flush=True)
+        print(banner(stack, api_url, args.state_dir, demo, arca), flush=True)
+        print(f"READY api={api_url} aws={endpoint} arca={arca.base_url}", flush=True)
         stopping.wait()
         logs.log("stack", "stopping")
         return 0
@@ -95,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             runtime.close()  # also ends an invocation a poller may be waiting on
         for poller in pollers:
             poller.join(5)
+        if arca:
+            arca.stop()
         moto.stop()
         state.remove(args.state_dir, "stack.json", "demo.json")
 

@@ -1,4 +1,6 @@
-"""Seeds the demo tenant: a tenant and test key through the shared package, then issuer and point of sale via HTTP.
+"""Seeds the demo tenant: a tenant and test key through the shared package, then issuer, point of sale and the
+ARCA certificate via HTTP. The certificate goes through the real flow: the API generates the key and a CSR, the ARCA
+simulator's CA signs the CSR (as ARCA's WSASS would), and the certificate alone is uploaded.
 
 `run()` starts `python -m local.seed` in a subprocess with a function's environment, because the shared package
 (PynamoDB models) binds table names and the endpoint when it is imported.
@@ -36,21 +38,32 @@ ISSUER = {
 POINT_OF_SALE = {"number": 5, "enabled_for_web_services": True, "description": "Web services"}
 
 
-def call(api_url: str, method: str, path: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
+def request_json(method: str, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
     request = urllib.request.Request(
-        api_url + path,
+        url,
         data=json.dumps(body).encode(),
         method=method,
-        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
-        raise RuntimeError(f"{method} {path} -> {error.code}: {error.read().decode(errors='replace')}") from None
+        raise RuntimeError(f"{method} {url} -> {error.code}: {error.read().decode(errors='replace')}") from None
 
 
-def seed(api_url: str) -> dict[str, Any]:
+def call(api_url: str, method: str, path: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
+    return request_json(method, api_url + path, body, {"Authorization": f"Bearer {secret}"})
+
+
+def certify(api_url: str, secret: str, arca_url: str) -> dict[str, Any]:
+    """CSR from the API (which keeps the new key), signed by the simulator's CA, certificate uploaded without a key."""
+    csr = call(api_url, "POST", "/v1/setup/certificate/csr", secret, {})["csr"]
+    certificate = request_json("POST", f"{arca_url}/__simulator/certificates", {"csr": csr})["certificate"]
+    return call(api_url, "PUT", "/v1/setup/certificate", secret, {"certificate": certificate})
+
+
+def seed(api_url: str, arca_url: str) -> dict[str, Any]:
     sys.path.insert(0, str(LAYER_DIR))  # the environment is already the function's
     from billing.services import tenants
 
@@ -58,6 +71,7 @@ def seed(api_url: str) -> dict[str, Any]:
     issued = tenants.create_api_key(tenant.tenant_id, mode="test")
     call(api_url, "PUT", "/v1/setup/issuer", issued.secret, ISSUER)
     call(api_url, "POST", "/v1/setup/points-of-sale", issued.secret, POINT_OF_SALE)
+    certify(api_url, issued.secret, arca_url)
     return {
         "api_url": api_url,
         "test_key": issued.secret,
@@ -73,11 +87,11 @@ def seed_function(stack: Stack) -> str:
     return next(r.function for r in stack.api.routes if r.authorizer)
 
 
-def run(stack: Stack, api_url: str, demo_path: Path) -> dict[str, Any] | None:
+def run(stack: Stack, api_url: str, demo_path: Path, arca_url: str) -> dict[str, Any] | None:
     """Seed in a subprocess; returns the demo data, or None (after logging why) if seeding failed."""
     env = function_environment(stack.functions[seed_function(stack)], stack.deployment)
     done = subprocess.run(
-        [sys.executable, "-m", "local.seed", "--api-url", api_url, "--out", str(demo_path)],
+        [sys.executable, "-m", "local.seed", "--api-url", api_url, "--arca-url", arca_url, "--out", str(demo_path)],
         env=env,
         cwd=REPO_ROOT,
         capture_output=True,
@@ -94,9 +108,10 @@ def run(stack: Stack, api_url: str, demo_path: Path) -> dict[str, Any] | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.seed")
     parser.add_argument("--api-url", required=True)
+    parser.add_argument("--arca-url", required=True, help="the ARCA simulator, whose CA signs the demo certificate")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    write_json(args.out, seed(args.api_url))
+    write_json(args.out, seed(args.api_url, args.arca_url))
     return 0
 
 

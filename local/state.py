@@ -21,7 +21,7 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     temporary.replace(path)  # readers never see half a file
 
 
-def write_stack(state_dir: Path, stack: Stack, api_url: str | None) -> Path:
+def write_stack(state_dir: Path, stack: Stack, api_url: str | None, arca: dict[str, str] | None = None) -> Path:
     path = Path(state_dir) / "stack.json"
     write_json(
         path,
@@ -32,6 +32,7 @@ def write_stack(state_dir: Path, stack: Stack, api_url: str | None) -> Path:
             "account_id": stack.deployment.account_id,
             "stack_name": stack.deployment.stack_name,
             "api_url": api_url,
+            "arca": arca,  # the ARCA simulator's addresses (local/arca), or None
             "resources": {
                 r.logical_id: {"type": r.type, "name": r.name, "arn": r.arn, "url": r.url} for r in stack.resources
             },

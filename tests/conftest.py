@@ -1,11 +1,14 @@
-"""Shared test set-up: an embedded AWS (moto in server mode on loopback) holding the resources of template.yaml.
+"""Shared test set-up: an embedded AWS (moto in server mode on loopback) holding the resources of template.yaml,
+and the ARCA simulator the stack's ARCA parameters point at.
 
 The environment the functions get from the template is set here, before any test imports `billing`, because
 PynamoDB binds table names when the models are imported.
 """
 
+import logging
 import os
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -14,13 +17,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]
 
+from local.arca.simulator import ArcaSimulator  # noqa: E402
 from local.aws import start_moto  # noqa: E402
 from local.resources import create_all  # noqa: E402
 from local.runtime import function_environment  # noqa: E402
 from local.template import Deployment, load_stack  # noqa: E402
 
 _server, ENDPOINT = start_moto(0)
-STACK = load_stack(deployment=Deployment(endpoint=ENDPOINT))
+ARCA = ArcaSimulator(Path(tempfile.mkdtemp(prefix="arca-simulator-"))).start()
+STACK = load_stack(deployment=Deployment(endpoint=ENDPOINT), parameters=ARCA.stack_parameters())
 os.environ.update(
     {
         name: value
@@ -28,6 +33,8 @@ os.environ.update(
         if name not in ("PATH", "LANG", "TZ")
     }
 )
+os.environ["ARCA_READ_TIMEOUT_SECONDS"] = "3"  # so timeout paths take seconds, not the production 20
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log drowns test output
 
 
 def reset_aws() -> None:
@@ -45,5 +52,18 @@ def aws():
     return STACK
 
 
+@pytest.fixture(scope="session")
+def arca_simulator() -> ArcaSimulator:
+    return ARCA
+
+
+@pytest.fixture
+def arca() -> ArcaSimulator:
+    """The ARCA simulator, reset: no vouchers, tickets, faults or setting changes."""
+    ARCA.reset()
+    return ARCA
+
+
 def pytest_unconfigure(config):
+    ARCA.stop()
     _server.stop()

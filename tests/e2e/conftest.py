@@ -20,6 +20,7 @@ READY_TIMEOUT_SECONDS = 120
 class Devstack:
     api_url: str
     aws_endpoint: str
+    arca_url: str
     state_dir: Path
     log: Path
 
@@ -56,6 +57,8 @@ def devstack(tmp_path_factory):
         "0",
         "--aws-port",
         "0",
+        "--arca-port",
+        "0",
         "--state-dir",
         str(state_dir),
     ]
@@ -64,7 +67,9 @@ def devstack(tmp_path_factory):
     try:
         ready = _wait_for_ready(process, log)
         fields = dict(part.split("=", 1) for part in ready.split()[1:])
-        yield Devstack(api_url=fields["api"], aws_endpoint=fields["aws"], state_dir=state_dir, log=log)
+        yield Devstack(
+            api_url=fields["api"], aws_endpoint=fields["aws"], arca_url=fields["arca"], state_dir=state_dir, log=log
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         try:

@@ -104,3 +104,12 @@ def test_point_of_sale_was_seeded(devstack, key):
     assert status == 200
     assert point["number"] == 5
     assert point["enabled_for_web_services"] is True
+
+
+def test_the_demo_tenant_has_an_arca_certificate(devstack, key):
+    # Seeded through the real flow: the API's CSR, signed by the ARCA simulator's CA, uploaded without a key.
+    status, _, body = call(devstack, "GET", "/v1/setup/certificate", key=key)
+    assert status == 200
+    assert body["cuit"] == devstack.demo["cuit"]
+    assert body["environment"] == "homologation"
+    assert "CN=Computadores Test" in body["issuer"]

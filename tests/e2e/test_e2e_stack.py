@@ -4,8 +4,10 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import boto3
+from zeep import Client
 
 from local.template import REPO_ROOT
 
@@ -20,6 +22,18 @@ def test_stack_state_describes_the_running_stack(devstack):
     assert stack["api_url"] == devstack.api_url
     assert stack["resources"]["BillingTable"]["name"] == "billing-local-BillingTable"
     assert stack["functions"]["ApiFunction"]["environment"]["CAE_QUEUE_URL"].startswith(devstack.aws_endpoint)
+
+
+def test_the_functions_talk_to_the_arca_simulator(devstack):
+    stack = json.loads((devstack.state_dir / "stack.json").read_text())
+    arca = stack["arca"]
+    assert arca["url"] == devstack.arca_url
+    environment = stack["functions"]["CaeWorkerFunction"]["environment"]
+    for mode in ("HOMOLOGATION", "PRODUCTION"):
+        assert environment[f"ARCA_{mode}_WSAA_URL"] == arca["wsaa_url"] == f"{devstack.arca_url}/ws/services/LoginCms"
+        assert environment[f"ARCA_{mode}_WSFE_URL"] == arca["wsfe_url"] == f"{devstack.arca_url}/wsfev1/service.asmx"
+    assert (Path(environment["ARCA_WSDL_DIR"]) / "wsfev1.wsdl").is_file()
+    assert Client(arca["wsfe_url"] + "?WSDL").service.FEDummy().AppServer == "OK"
 
 
 def test_the_cae_queue_is_consumed(devstack):

@@ -152,8 +152,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         plain = {}
         for name, item in value.items():
-            if name in _ARRAYS and isinstance(item, dict):
-                item = item.get(_ARRAYS[name]) or []
+            if name in _ARRAYS and (item is None or isinstance(item, dict)):
+                item = (item or {}).get(_ARRAYS[name]) or []  # absent arrays come back as None
             plain[name] = Decimal(str(item)) if name in _AMOUNTS and item is not None else _plain(item)
         return plain
     if isinstance(value, list):
