@@ -1,28 +1,60 @@
-"""CAE worker: authorizes queued vouchers with ARCA, strictly in order within each issuer CUIT's message group.
+"""CAE worker: authorizes queued vouchers with ARCA, strictly in order within each issuer's message group.
 
-Minimal until the invoices capability lands: messages are parsed and handed back, so they are retried and
-finally parked in the DLQ, never dropped.
+A message wakes the worker for one tenant and mode; the worker then authorizes all of its pending vouchers in
+creation order (more than one SQS batch carries, in ARCA-sized batches). ARCA being down is transient: the
+message comes back later, and before it would reach the DLQ it is replaced by a fresh one, so an outage never
+fails a voucher. Anything else that keeps failing is poison: at the last attempt its voucher is marked failed
+and the message goes to the DLQ, where a person can see it.
 """
+
+import os
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing.clients import queues
+from billing.clients.arca.errors import ArcaUnavailable
+from billing.domain.tenancy import Scope
 from billing.schemas.messages import CaeRequest
+from billing.services import cae_authorization
+from billing.services.tenants import get_tenant
 
 logger = Logger()
 tracer = Tracer()
 # One taxpayer's failure must not hold back the other taxpayers in the same batch.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+MAX_RECEIVES = int(os.environ.get("CAE_MAX_RECEIVES", "5"))  # the queue's redrive maxReceiveCount
+SAFETY_SECONDS = 15  # stop starting ARCA batches this long before the Lambda deadline
 
 
-def authorize(record: SQSRecord) -> None:
+def authorize(record: SQSRecord, context: LambdaContext) -> None:
     request = CaeRequest.model_validate_json(record.body)
-    raise NotImplementedError(f"CAE authorization is not available yet (invoice {request.invoice_id})")
+    scope = Scope(request.tenant_id, request.mode)
+    receives = int(record.attributes.approximate_receive_count)
+    try:
+        progress = cae_authorization.authorize_pending(
+            scope, seconds_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_SECONDS
+        )
+    except (ArcaUnavailable, cae_authorization.WorkerBusy) as transient:
+        logger.warning("CAE authorization postponed", extra={"reason": str(transient), "receives": receives})
+        if receives < MAX_RECEIVES - 1:
+            raise
+        queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, request.invoice_id, wake_up=True)
+        return
+    except Exception as poison:
+        if receives >= MAX_RECEIVES:
+            cae_authorization.mark_failed(scope, request.invoice_id, f"Authorization gave up: {poison}")
+        raise
+    logger.info("CAE authorization run", extra={"progress": vars(progress)})
+    if progress.remaining:  # out of time with vouchers left: keep the work going
+        queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, request.invoice_id, wake_up=True)
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(event=event, record_handler=authorize, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=lambda record: authorize(record, context), processor=processor, context=context
+    )

@@ -1,10 +1,13 @@
 """End to end over HTTP against `python -m local.devstack`: the API contract through the local API Gateway."""
 
 import json
+import time
 import urllib.error
 import urllib.request
 
 import pytest
+
+from billing.domain.qr import decode_qr_url
 
 CUSTOMER = {
     "name": "ACME SA",
@@ -113,3 +116,30 @@ def test_the_demo_tenant_has_an_arca_certificate(devstack, key):
     assert body["cuit"] == devstack.demo["cuit"]
     assert body["environment"] == "homologation"
     assert "CN=Computadores Test" in body["issuer"]
+
+
+def test_the_contract_invoice_is_authorized_within_seconds_and_its_qr_decodes_to_it(devstack, key):
+    _, _, customer = call(devstack, "POST", "/v1/customers", key=key, body={**CUSTOMER, "name": "QR SA"})
+    invoice = {
+        "customer": customer["id"],
+        "point_of_sale": devstack.demo["point_of_sale"],
+        "concept": "services",
+        "service_start": "2026-11-01",
+        "service_end": "2026-11-30",
+        "payment_due": "2026-12-10",
+        "currency": "PES",
+        "lines": [{"description": "Licencia", "quantity": "1", "unit_price": "1000.00", "vat_rate": "21"}],
+    }
+    status, _, created = call(devstack, "POST", "/v1/invoices", key=key, body=invoice)
+    assert (status, created["status"]) == (202, "pending"), created
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        _, _, current = call(devstack, "GET", f"/v1/invoices/{created['id']}", key=key)
+        if current["status"] != "pending":
+            break
+        time.sleep(0.2)
+    assert current["status"] == "authorized", current
+    qr = decode_qr_url(current["qr_url"])
+    assert qr["cuit"] == int(devstack.demo["cuit"]) and qr["ptoVta"] == devstack.demo["point_of_sale"]
+    assert (qr["tipoCmp"], qr["nroCmp"], str(qr["codAut"])) == (1, current["number"], current["cae"])
+    assert str(qr["importe"]) == "1210" and qr["fecha"] == current["date"]

@@ -10,16 +10,12 @@ from tests.support.events import rest_event, sqs_event
 from tests.support.handlers import Context, load_function
 
 
-def test_cae_worker_hands_back_what_it_cannot_authorize_yet():
-    first = json.dumps({"tenant_id": "ten_a", "mode": "test", "invoice_id": "inv_1"})
-    other_group = sqs_event(
-        [json.dumps({"tenant_id": "ten_b", "mode": "test", "invoice_id": "inv_2"})], group="20123456786"
-    )
-    event = sqs_event([first, "not json"])
-    event["Records"] += other_group["Records"]
-    # Every record failed: Powertools fails the invocation, so Lambda hands the whole batch back to SQS.
-    with pytest.raises(BatchProcessingError, match="All records failed"):
-        load_function("cae_worker").handler(event, Context())
+def test_cae_worker_acknowledges_a_wake_up_with_nothing_pending_and_fails_a_malformed_message():
+    nothing_pending = json.dumps({"tenant_id": "ten_a", "mode": "test", "invoice_id": "inv_1"})
+    event = sqs_event([nothing_pending])
+    event["Records"] += sqs_event(["not json"], group="20123456786-test")["Records"]
+    response = load_function("cae_worker").handler(event, Context())
+    assert response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
 
 
 def test_pdf_renderer_hands_back_what_it_cannot_render_yet():

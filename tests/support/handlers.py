@@ -30,4 +30,4 @@ class Context:
     aws_request_id = "00000000-0000-0000-0000-000000000000"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 15_000
+        return 120_000  # the CAE worker's timeout

@@ -4,6 +4,9 @@ The ARCA services load zeep; they are imported on the first ARCA request only, s
 its cold start free of the SOAP stack.
 """
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from billing.api.context import current_principal
@@ -18,3 +21,35 @@ def arca_status() -> ArcaStatus:
     from billing.services import arca_status
 
     return arca_status.status(current_principal(router).scope)
+
+
+@router.get("/v1/arca/last-number", summary="The last number ARCA authorized (FECompUltimoAutorizado)", tags=TAGS)
+def last_number(point_of_sale: Annotated[int, Query(ge=1, le=99998)], voucher_type: Annotated[int, Query(ge=1)]):
+    from billing.services import arca_queries
+
+    return arca_queries.last_number(current_principal(router).scope, point_of_sale, voucher_type)
+
+
+@router.get(
+    "/v1/arca/vouchers/<point_of_sale>/<voucher_type>/<number>",
+    summary="A voucher as ARCA recorded it (FECompConsultar)",
+    tags=TAGS,
+)
+def issued_voucher(
+    point_of_sale: Annotated[int, Path(ge=1, le=99998)],
+    voucher_type: Annotated[int, Path(ge=1)],
+    number: Annotated[int, Path(ge=1, le=99_999_999)],
+):
+    from billing.services import arca_queries
+
+    return arca_queries.issued_voucher(current_principal(router).scope, point_of_sale, voucher_type, number)
+
+
+@router.get("/v1/arca/exchange-rate/<currency>", summary="ARCA's exchange rate (FEParamGetCotizacion)", tags=TAGS)
+def exchange_rate(
+    currency: Annotated[str, Path(pattern=r"^[A-Za-z0-9]{3}$")],
+    date: Annotated[str | None, Query(pattern=r"^\d{8}$", description="YYYYMMDD; default: ARCA's latest")] = None,
+):
+    from billing.services import arca_queries
+
+    return arca_queries.exchange_rate(current_principal(router).scope, currency, date)

@@ -1,0 +1,80 @@
+"""/v1/invoices: invoices, debit notes and credit notes."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from billing.api.context import current_principal
+from billing.api.idempotency import HEADER
+from billing.schemas.common import ListPage
+from billing.schemas.invoices import Invoice, InvoiceCreate
+from billing.services import invoices
+from routes.responses import create_once, created_responses
+
+router = APIGatewayRouter()
+TAGS = ["Invoices"]
+IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
+InvoiceId = Annotated[str, Path(description="inv_...")]
+IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+
+
+def _scope():
+    return current_principal(router).scope
+
+
+@router.post(
+    "/v1/invoices",
+    summary="Create a voucher: validated, computed and queued for ARCA (202), or kept as a draft (201)",
+    tags=TAGS,
+    status_code=202,
+    responses={
+        202: {"description": "Queued for ARCA", "content": {"application/json": {"model": Invoice}}},
+        **created_responses(Invoice),
+    },
+)
+def create_invoice(body: InvoiceCreate, idempotency_key: IdempotencyKey = None):
+    response = create_once(router, idempotency_key, lambda scope: invoices.create_invoice(scope, body))
+    if response.status_code == 201 and not body.draft:
+        response.status_code = 202  # accepted: ARCA's answer comes later
+    return response
+
+
+@router.get("/v1/invoices", summary="List vouchers, newest first", tags=TAGS)
+def list_invoices(
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    starting_after: Annotated[str | None, Query(description="Last id of the previous page.")] = None,
+    customer: Annotated[str | None, Query(description="cus_...")] = None,
+    status: Annotated[Literal["draft", "pending", "authorized", "rejected", "failed"] | None, Query()] = None,
+    voucher_type: Annotated[int | None, Query(description="ARCA code")] = None,
+    date_from: IsoDate = None,
+    date_to: IsoDate = None,
+) -> ListPage[Invoice]:
+    return invoices.list_invoices(
+        _scope(),
+        limit=limit,
+        starting_after=starting_after,
+        customer=customer,
+        status=status,
+        voucher_type=voucher_type,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+@router.get("/v1/invoices/<invoice_id>", summary="Get a voucher (number, CAE and QR once authorized)", tags=TAGS)
+def get_invoice(invoice_id: InvoiceId) -> Invoice:
+    return invoices.get_invoice(_scope(), invoice_id)
+
+
+@router.post("/v1/invoices/<invoice_id>/issue", summary="Queue a draft for ARCA", tags=TAGS, status_code=202)
+def issue_invoice(invoice_id: InvoiceId):
+    issued = invoices.issue_draft(_scope(), invoice_id)
+    return Response(status_code=202, content_type="application/json", body=issued.model_dump_json())
+
+
+@router.delete("/v1/invoices/<invoice_id>", summary="Delete a draft or a rejected voucher", tags=TAGS)
+def delete_invoice(invoice_id: InvoiceId):
+    invoices.delete_invoice(_scope(), invoice_id)
+    return Response(status_code=204, content_type="application/json", body="")

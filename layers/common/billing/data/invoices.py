@@ -1,0 +1,210 @@
+"""Invoices in the tenant's partition, the per-(point of sale, type) in-flight batch record, and the worker lease.
+
+T#<tenant>#<mode> / INVOICE#<id>                 an invoice     gsi1 while pending: PENDING#<tenant>#<mode> / <id>
+T#<tenant>#<mode> / SEQUENCE#<pto>#<type>        what was sent to ARCA and not yet settled (numbers, payloads)
+T#<tenant>#<mode> / WORKER_LEASE                 one CAE worker per tenant and mode at a time
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.models import Model
+
+from billing.data.models import Gsi1, TableMeta
+from billing.domain.calendar import timestamp
+from billing.domain.errors import Conflict
+from billing.domain.tenancy import Scope
+
+
+def partition(scope: Scope) -> str:
+    return f"T#{scope.tenant_id}#{scope.mode}"
+
+
+def pending_partition(scope: Scope) -> str:
+    return f"PENDING#{scope.tenant_id}#{scope.mode}"
+
+
+class InvoiceRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    pending_index = Gsi1()
+
+    invoice_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    point_of_sale = NumberAttribute()
+    voucher_type = NumberAttribute()
+    issue_date = UnicodeAttribute(null=True)  # YYYY-MM-DD; set at authorization when the client gave none
+    number = NumberAttribute(null=True)
+    document = UnicodeAttribute()  # JSON: the resource's stored fields (receiver, lines, totals, ...)
+    arca_request = UnicodeAttribute()  # JSON: the FECAEDetRequest without number and date
+    outcome = UnicodeAttribute(null=True)  # JSON: cae, cae_due_date, qr_url, observations, errors, authorized_at
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return json.loads(self.document)
+
+    @property
+    def request(self) -> dict[str, Any]:
+        return json.loads(self.arca_request)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return json.loads(self.outcome) if self.outcome else {}
+
+
+class SequenceRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    in_flight = UnicodeAttribute(null=True)  # JSON: {"numbers": [...], "invoices": [...], "details": [...]}
+    version = VersionAttribute()
+
+
+class LeaseRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="WORKER_LEASE")
+    owner = UnicodeAttribute(null=True)
+    until = NumberAttribute(null=True)
+
+
+def _conflict(error: PutError | UpdateError) -> bool:
+    return error.cause_response_code == "ConditionalCheckFailedException"
+
+
+# ---------------------------------------------------------------- invoices
+
+
+def new_invoice(scope: Scope, invoice_id: str, **attributes: Any) -> InvoiceRecord:
+    now = timestamp()
+    record = InvoiceRecord(
+        partition(scope), f"INVOICE#{invoice_id}", invoice_id=invoice_id, created_at=now, updated_at=now, **attributes
+    )
+    if record.status == "pending":
+        record.gsi1pk, record.gsi1sk = pending_partition(scope), invoice_id
+    return record
+
+
+def save(record: InvoiceRecord) -> None:
+    """Insert or update with optimistic locking: Conflict when another writer got there first."""
+    record.updated_at = timestamp()
+    try:
+        record.save()
+    except PutError as error:
+        if _conflict(error):
+            raise Conflict("The invoice changed while this request ran; retry it.", code="concurrent_update") from None
+        raise
+
+
+def set_status(record: InvoiceRecord, scope: Scope, status: str) -> None:
+    """Status and the pending index move together."""
+    record.status = status
+    if status == "pending":
+        record.gsi1pk, record.gsi1sk = pending_partition(scope), record.invoice_id
+    else:
+        record.gsi1pk = record.gsi1sk = None
+
+
+def find(scope: Scope, invoice_id: str) -> InvoiceRecord | None:
+    try:
+        return InvoiceRecord.get(partition(scope), f"INVOICE#{invoice_id}", consistent_read=True)
+    except InvoiceRecord.DoesNotExist:
+        return None
+
+
+def delete(record: InvoiceRecord) -> None:
+    record.delete(condition=InvoiceRecord.version == record.version)
+
+
+def pending(scope: Scope, limit: int) -> list[InvoiceRecord]:
+    """Pending invoices in creation order (ids are time-ordered)."""
+    return list(InvoiceRecord.pending_index.query(pending_partition(scope), limit=limit))
+
+
+def still_pending(scope: Scope, records: list[InvoiceRecord]) -> list[InvoiceRecord]:
+    """Consistent reads of `records` (the pending index is eventually consistent), keeping those still pending,
+    in the given order: a voucher settled a moment ago must never be sent again."""
+    keys = [(partition(scope), record.sk) for record in records]
+    fresh = {item.sk: item for item in InvoiceRecord.batch_get(keys, consistent_read=True)}
+    return [fresh[record.sk] for record in records if record.sk in fresh and fresh[record.sk].status == "pending"]
+
+
+def listing(scope: Scope, *, condition=None, starting_after: str | None = None) -> Iterator[InvoiceRecord]:
+    """Newest first; `condition` filters server-side."""
+    upper = f"INVOICE#{starting_after}" if starting_after else "INVOICE#\uffff"
+    for record in InvoiceRecord.query(
+        partition(scope),
+        InvoiceRecord.sk.between("INVOICE#", upper),
+        filter_condition=condition,
+        scan_index_forward=False,
+    ):
+        if record.sk != upper:
+            yield record
+
+
+# ---------------------------------------------------------------- in-flight batches
+
+
+def sequence(scope: Scope, point_of_sale: int, voucher_type: int) -> SequenceRecord:
+    key = f"SEQUENCE#{point_of_sale:05d}#{voucher_type:03d}"
+    try:
+        return SequenceRecord.get(partition(scope), key, consistent_read=True)
+    except SequenceRecord.DoesNotExist:
+        return SequenceRecord(partition(scope), key)
+
+
+def write_sequence(record: SequenceRecord, in_flight: dict | None) -> None:
+    """Persist (or clear) the in-flight batch; Conflict if another worker wrote it meanwhile."""
+    record.in_flight = json.dumps(in_flight) if in_flight is not None else None
+    try:
+        record.save()
+    except PutError as error:
+        if _conflict(error):
+            raise Conflict(
+                "Another worker is authorizing this point of sale and type.", code="concurrent_worker"
+            ) from None
+        raise
+
+
+# ---------------------------------------------------------------- worker lease
+
+
+def acquire_lease(scope: Scope, owner: str, now: float, seconds: float) -> bool:
+    record = LeaseRecord(partition(scope), "WORKER_LEASE")
+    try:
+        record.update(
+            actions=[LeaseRecord.owner.set(owner), LeaseRecord.until.set(now + seconds)],
+            condition=LeaseRecord.until.does_not_exist() | (LeaseRecord.until < now) | (LeaseRecord.owner == owner),
+        )
+    except UpdateError as error:
+        if _conflict(error):
+            return False
+        raise
+    return True
+
+
+def release_lease(scope: Scope, owner: str) -> None:
+    record = LeaseRecord(partition(scope), "WORKER_LEASE")
+    try:
+        record.update(
+            actions=[LeaseRecord.owner.remove(), LeaseRecord.until.remove()], condition=LeaseRecord.owner == owner
+        )
+    except UpdateError as error:
+        if not _conflict(error):
+            raise

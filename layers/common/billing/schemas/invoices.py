@@ -1,0 +1,153 @@
+"""Invoices, debit notes and credit notes: the request and the resource."""
+
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from billing.schemas.common import Input, Metadata
+
+Amount = Annotated[str | int | float, Field(description='A decimal, as a string ("1000.00") or a JSON number.')]
+
+
+class AdjustmentInput(Input):
+    """Exactly one of `percentage` (0-100) or `amount`."""
+
+    percentage: Amount | None = None
+    amount: Amount | None = None
+
+
+class LineInput(Input):
+    description: Annotated[str, Field(min_length=1, max_length=250)]
+    quantity: Amount
+    unit: Annotated[str, Field(max_length=30)] | None = Field(default=None, description="Unit of measure.")
+    unit_price: Amount = Field(description="Without VAT.")
+    vat_rate: Literal["0", "2.5", "5", "10.5", "21", "27", "exempt", "not_taxed"] | None = Field(
+        default=None, description="Required on A and B vouchers; absent on C (no VAT)."
+    )
+    discount: AdjustmentInput | None = None
+
+
+class TributeInput(Input):
+    type: Literal[
+        "national_tax",
+        "provincial_tax",
+        "municipal_tax",
+        "internal_tax",
+        "iva_perception",
+        "iibb_perception",
+        "municipal_perception",
+        "other",
+    ]
+    base: Amount
+    rate: Amount | None = Field(default=None, description="Percent; the amount is base x rate / 100 when omitted.")
+    amount: Amount | None = None
+    description: Annotated[str, Field(max_length=80)] | None = Field(default=None, description="Required for other.")
+
+
+class AssociatedVoucherInput(Input):
+    """The voucher a note adjusts: one of ours by id, or any voucher by its ARCA identification."""
+
+    invoice: str | None = Field(default=None, description="inv_... (an authorized voucher of this account)")
+    voucher_type: int | None = None
+    point_of_sale: int | None = None
+    number: int | None = None
+    date: datetime.date | None = None
+
+
+class SecondDueDateInput(Input):
+    date: datetime.date
+    surcharge: AdjustmentInput
+
+
+class InvoiceCreate(Input):
+    customer: str = Field(description="cus_...")
+    point_of_sale: Annotated[int, Field(ge=1, le=99998)]
+    kind: Literal["invoice", "debit_note", "credit_note"] | None = Field(
+        default=None, description="Defaults to invoice; or send the ARCA voucher_type code instead."
+    )
+    letter: Literal["A", "B", "C"] | None = Field(default=None, description="Derived from the IVA conditions.")
+    voucher_type: int | None = Field(default=None, description="ARCA code (1, 6, 11, ...), instead of kind + letter.")
+    date: datetime.date | None = Field(default=None, description="Voucher date; by default the day ARCA authorizes it.")
+    concept: Literal["products", "services", "products_and_services"] = "products"
+    service_start: datetime.date | None = None
+    service_end: datetime.date | None = None
+    payment_due: datetime.date | None = None
+    currency: Annotated[str, Field(min_length=3, max_length=3)] = "PES"
+    exchange_rate: Amount | None = Field(default=None, description="Required for a currency other than PES.")
+    paid_in_same_currency: bool = False
+    lines: Annotated[list[LineInput], Field(min_length=1, max_length=1000)]
+    discount: AdjustmentInput | None = Field(default=None, description="Applied to the net before VAT.")
+    tributes: Annotated[list[TributeInput], Field(max_length=20)] = Field(default_factory=list)
+    associated_vouchers: Annotated[list[AssociatedVoucherInput], Field(max_length=50)] = Field(default_factory=list)
+    second_due_date: SecondDueDateInput | None = None
+    total: Amount | None = Field(default=None, description="Optional: checked against the computed total.")
+    draft: bool = Field(default=False, description="Keep as a draft; authorize later with POST .../issue.")
+    metadata: Metadata = Field(default_factory=dict)
+
+
+class Message(BaseModel):
+    code: int | str
+    message: str
+
+
+class VatLine(BaseModel):
+    rate: str
+    base: str
+    amount: str
+
+
+class InvoiceTotals(BaseModel):
+    subtotal: str
+    discount: str
+    net_taxed: str
+    not_taxed: str
+    exempt: str
+    vat: str
+    tributes: str
+    total: str
+    vat_breakdown: list[VatLine]
+
+
+class Receiver(BaseModel):
+    name: str
+    document_type: str
+    document_number: str | None
+    iva_condition: str
+
+
+class Invoice(BaseModel):
+    id: str
+    object: Literal["invoice"] = "invoice"
+    livemode: bool
+    status: Literal["draft", "pending", "authorized", "rejected", "failed"]
+    kind: str
+    letter: str
+    voucher_type: int
+    point_of_sale: int
+    number: int | None
+    full_number: str | None
+    date: str | None
+    concept: str
+    service_start: str | None
+    service_end: str | None
+    payment_due: str | None
+    currency: str
+    exchange_rate: str
+    customer: str
+    receiver: Receiver
+    lines: list[dict]
+    tributes: list[dict]
+    associated_vouchers: list[dict]
+    adjusts: list[str] = Field(default_factory=list, description="The invoices (inv_...) a note adjusts.")
+    second_due_date: dict | None
+    totals: InvoiceTotals
+    cae: str | None
+    cae_due_date: str | None
+    qr_url: str | None
+    observations: list[Message]
+    errors: list[Message]
+    metadata: dict[str, str]
+    created_at: str
+    updated_at: str
+    authorized_at: str | None
