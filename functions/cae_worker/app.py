@@ -29,13 +29,17 @@ MAX_RECEIVES = int(os.environ.get("CAE_MAX_RECEIVES", "5"))  # the queue's redri
 SAFETY_SECONDS = 15  # stop starting ARCA batches this long before the Lambda deadline
 
 
-def authorize(record: SQSRecord, context: LambdaContext) -> None:
+def authorize(record: SQSRecord, context: LambdaContext, done: set[Scope]) -> None:
     request = CaeRequest.model_validate_json(record.body)
     scope = Scope(request.tenant_id, request.mode)
+    if scope in done:
+        return  # this invocation already worked through this tenant's pending vouchers (and woke itself if needed)
     receives = int(record.attributes.approximate_receive_count)
     try:
         progress = cae_authorization.authorize_pending(
-            scope, seconds_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_SECONDS
+            scope,
+            seconds_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_SECONDS,
+            invoice_id=request.invoice_id,
         )
     except (ArcaUnavailable, cae_authorization.WorkerBusy) as transient:
         logger.warning("CAE authorization postponed", extra={"reason": str(transient), "receives": receives})
@@ -48,13 +52,18 @@ def authorize(record: SQSRecord, context: LambdaContext) -> None:
             cae_authorization.mark_failed(scope, request.invoice_id, f"Authorization gave up: {poison}")
         raise
     logger.info("CAE authorization run", extra={"progress": vars(progress)})
-    if progress.remaining:  # out of time with vouchers left: keep the work going
+    done.add(scope)
+    if progress.remaining:  # out of time, or a voucher the index did not show yet: keep the work going
         queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, request.invoice_id, wake_up=True)
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict, context: LambdaContext) -> dict:
+    done: set[Scope] = set()
     return process_partial_response(
-        event=event, record_handler=lambda record: authorize(record, context), processor=processor, context=context
+        event=event,
+        record_handler=lambda record: authorize(record, context, done),
+        processor=processor,
+        context=context,
     )

@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 
 from billing.domain.qr import decode_qr_url
+from tests.support.invoicing import CONTRACT
 
 CUSTOMER = {
     "name": "ACME SA",
@@ -120,16 +121,7 @@ def test_the_demo_tenant_has_an_arca_certificate(devstack, key):
 
 def test_the_contract_invoice_is_authorized_within_seconds_and_its_qr_decodes_to_it(devstack, key):
     _, _, customer = call(devstack, "POST", "/v1/customers", key=key, body={**CUSTOMER, "name": "QR SA"})
-    invoice = {
-        "customer": customer["id"],
-        "point_of_sale": devstack.demo["point_of_sale"],
-        "concept": "services",
-        "service_start": "2026-11-01",
-        "service_end": "2026-11-30",
-        "payment_due": "2026-12-10",
-        "currency": "PES",
-        "lines": [{"description": "Licencia", "quantity": "1", "unit_price": "1000.00", "vat_rate": "21"}],
-    }
+    invoice = {**CONTRACT, "customer": customer["id"], "point_of_sale": devstack.demo["point_of_sale"]}
     status, _, created = call(devstack, "POST", "/v1/invoices", key=key, body=invoice)
     assert (status, created["status"]) == (202, "pending"), created
     deadline = time.monotonic() + 30

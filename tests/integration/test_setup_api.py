@@ -10,14 +10,8 @@ from cryptography.x509.oid import NameOID
 from tests.conftest import STACK
 from tests.support import certificates as certs
 from tests.support.api import call
+from tests.support.invoicing import ISSUER
 
-ISSUER = {
-    "legal_name": "Demo SRL",
-    "iva_condition": "responsable_inscripto",
-    "fiscal_address": {"street": "Av. Corrientes 1234", "city": "CABA", "province": "AR-C", "postal_code": "C1043"},
-    "iibb_number": "901-123456-7",
-    "activity_start_date": "2020-03-01",
-}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

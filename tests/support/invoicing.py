@@ -5,6 +5,7 @@ import boto3
 import pytest
 
 from billing.services import arca_tickets
+from local.seed import ISSUER  # the demo issuer: one definition for the stack, tests and benchmarks
 from tests.conftest import STACK
 from tests.support.api import call
 from tests.support.handlers import Context, load_function
@@ -17,13 +18,6 @@ CONTRACT = {
     "payment_due": "2026-12-10",
     "currency": "PES",
     "lines": [{"description": "Licencia", "quantity": "1", "unit_price": "1000.00", "vat_rate": "21"}],
-}
-ISSUER = {
-    "legal_name": "Demo SRL",
-    "iva_condition": "responsable_inscripto",
-    "fiscal_address": {"street": "Av. Corrientes 1234", "city": "CABA", "province": "AR-C", "postal_code": "C1043"},
-    "iibb_number": "901-123456-7",
-    "activity_start_date": "2020-03-01",
 }
 RECEIVE_ROUNDS = 50
 

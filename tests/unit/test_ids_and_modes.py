@@ -26,3 +26,8 @@ def test_mode_of_key():
 
 def test_timestamps_carry_the_argentine_offset():
     assert timestamp().endswith("-03:00")
+
+
+def test_ids_made_in_the_same_millisecond_keep_their_order():
+    ids = [new_id("inv") for _ in range(2000)]
+    assert ids == sorted(ids) and len(set(ids)) == 2000

@@ -220,15 +220,28 @@ def _in_flight_sequences(scope: Scope) -> list[SequenceRecord]:
     ]
 
 
-def authorize_pending(scope: Scope, *, seconds_left: Callable[[], float]) -> Progress:
-    """Authorize this tenant's pending vouchers until none is left or time runs short (then `remaining`)."""
+def _awaits(scope: Scope, invoice_id: str | None) -> bool:
+    """Whether the voucher a message was sent for is still pending (consistent read: the index may lag)."""
+    if invoice_id is None:
+        return False
+    invoice = store.find(scope, invoice_id)
+    return invoice is not None and invoice.status == "pending"
+
+
+def authorize_pending(scope: Scope, *, seconds_left: Callable[[], float], invoice_id: str | None = None) -> Progress:
+    """Authorize this tenant's pending vouchers until none is left or time runs short (then `remaining`: the caller
+    must wake the worker again). `invoice_id` is the voucher the message was sent for: it is never left behind
+    because the pending index had not shown it yet."""
     progress = Progress()
+    if seconds_left() <= 0:
+        progress.remaining = True
+        return progress
     owner = uuid.uuid4().hex
     if not store.acquire_lease(scope, owner, time.time(), LEASE_SECONDS):
         raise WorkerBusy(f"another worker holds the lease of {scope.tenant_id}/{scope.mode}")
     try:
         in_flight = _in_flight_sequences(scope)
-        if not in_flight and not store.pending(scope, limit=1):
+        if not in_flight and not store.pending(scope, limit=1) and not _awaits(scope, invoice_id):
             return progress  # a duplicate or late message: nothing to do, and no ARCA call made
         authorizer = Authorizer(scope, connect(scope), progress)
         for sequence in in_flight:
@@ -238,7 +251,7 @@ def authorize_pending(scope: Scope, *, seconds_left: Callable[[], float]) -> Pro
         while seconds_left() > 0:
             pending = store.pending(scope, limit=PENDING_PAGE)
             if not pending:
-                return progress
+                break
             head = pending[0]
             key = (head.point_of_sale, head.voucher_type)
             batch = store.still_pending(scope, [i for i in pending if (i.point_of_sale, i.voucher_type) == key][:size])
@@ -246,7 +259,7 @@ def authorize_pending(scope: Scope, *, seconds_left: Callable[[], float]) -> Pro
                 authorizer.send(int(head.point_of_sale), int(head.voucher_type), batch)
             else:
                 time.sleep(0.2)  # the index still lists vouchers settled a moment ago: let it catch up
-        progress.remaining = bool(store.pending(scope, limit=1))
+        progress.remaining = bool(store.pending(scope, limit=1)) or _awaits(scope, invoice_id)
         return progress
     finally:
         store.release_lease(scope, owner)
