@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ENV ?= dev
 STATE_DIR ?= .local
 
-.PHONY: dev test lint pytest invoke schedule admin bench build deploy clean
+.PHONY: dev test lint pytest invoke schedule admin bench bench-cae build deploy clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ admin: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.cold_start
+
+## 10,000 vouchers through the CAE worker at 300 ms simulated ARCA latency, batched and not (about 10 minutes).
+bench-cae: $(STAMP)
+	$(BIN)/python -m bench.cae_throughput
 
 ## Deployment (needs the AWS SAM CLI: pip install aws-sam-cli). ENV=dev or ENV=prod.
 build:
