@@ -2,11 +2,14 @@
 
 import pytest
 
-from tests.integration.test_invoices import CONTRACT, run_worker, tenant  # noqa: F401  (fixture)
+from tests.support import invoicing
 from tests.support.api import call
+from tests.support.invoicing import CONTRACT, run_worker
+
+tenant = invoicing.tenant  # the shared fixture
 
 
-def test_last_number_and_the_voucher_as_arca_recorded_it(tenant):  # noqa: F811
+def test_last_number_and_the_voucher_as_arca_recorded_it(tenant):
     invoice = call("POST", "/v1/invoices", key=tenant.test_key, body={**CONTRACT, "customer": tenant.customer}).body
     run_worker()
     cae = call("GET", f"/v1/invoices/{invoice['id']}", key=tenant.test_key).body["cae"]
@@ -21,19 +24,19 @@ def test_last_number_and_the_voucher_as_arca_recorded_it(tenant):  # noqa: F811
     assert (bad.status, bad.error["param"]) == (422, "point_of_sale")
 
 
-def test_exchange_rate(tenant, arca):  # noqa: F811
+def test_exchange_rate(tenant, arca):
     reply = call("GET", "/v1/arca/exchange-rate/DOL", key=tenant.test_key)
     assert reply.status == 200 and reply.body["currency"] == "DOL" and float(reply.body["rate"]) > 0
 
 
 @pytest.mark.parametrize("table", ["voucher_types", "document_types", "iva_rates", "receiver_iva_conditions",
                                    "provinces", "units_of_measure", "currencies", "countries"])  # fmt: skip
-def test_reference_tables(tenant, table):  # noqa: F811
+def test_reference_tables(tenant, table):
     reply = call("GET", f"/v1/reference/{table}", key=tenant.test_key)
     assert reply.status == 200 and reply.body["data"], reply.body
 
 
-def test_reference_content(tenant):  # noqa: F811
+def test_reference_content(tenant):
     types = call("GET", "/v1/reference/voucher_types", key=tenant.test_key).body["data"]
     assert {"id": 1, "kind": "invoice", "letter": "A"} in types and {
         "id": 13,
