@@ -5,7 +5,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from billing.data.models import ScopedDocument
+from billing.data.models import ScopedDocument, condition_failed
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
@@ -19,10 +19,6 @@ class Page:
 
 def _partition(scope: Scope) -> str:
     return f"T#{scope.tenant_id}#{scope.mode}"
-
-
-def _is_conflict(error: PutError) -> bool:
-    return error.cause_response_code == "ConditionalCheckFailedException"
 
 
 def as_dict(item: ScopedDocument) -> dict[str, Any]:
@@ -58,7 +54,7 @@ class DocumentStore:
         try:
             item.save()  # the version attribute makes a first save conditional on absence
         except PutError as error:
-            if _is_conflict(error):
+            if condition_failed(error):
                 raise Conflict(f"This {self.label} already exists: {key}.", code="already_exists") from None
             raise
         return as_dict(item)
@@ -77,7 +73,7 @@ class DocumentStore:
         try:
             item.save()
         except PutError as error:
-            if _is_conflict(error):
+            if condition_failed(error):
                 raise Conflict(
                     "The resource changed while this request ran; retry it.", code="concurrent_update"
                 ) from None

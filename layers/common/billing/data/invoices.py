@@ -13,7 +13,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttrib
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 
-from billing.data.models import Gsi1, TableMeta
+from billing.data.models import Gsi1, TableMeta, condition_failed
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
@@ -84,10 +84,6 @@ class LeaseRecord(Model):
     until = NumberAttribute(null=True)
 
 
-def _conflict(error: PutError | UpdateError) -> bool:
-    return error.cause_response_code == "ConditionalCheckFailedException"
-
-
 # ---------------------------------------------------------------- invoices
 
 
@@ -107,7 +103,7 @@ def save(record: InvoiceRecord) -> None:
     try:
         record.save()
     except PutError as error:
-        if _conflict(error):
+        if condition_failed(error):
             raise Conflict("The invoice changed while this request ran; retry it.", code="concurrent_update") from None
         raise
 
@@ -175,7 +171,7 @@ def write_sequence(record: SequenceRecord, in_flight: dict | None) -> None:
     try:
         record.save()
     except PutError as error:
-        if _conflict(error):
+        if condition_failed(error):
             raise Conflict(
                 "Another worker is authorizing this point of sale and type.", code="concurrent_worker"
             ) from None
@@ -193,7 +189,7 @@ def acquire_lease(scope: Scope, owner: str, now: float, seconds: float) -> bool:
             condition=LeaseRecord.until.does_not_exist() | (LeaseRecord.until < now) | (LeaseRecord.owner == owner),
         )
     except UpdateError as error:
-        if _conflict(error):
+        if condition_failed(error):
             return False
         raise
     return True
@@ -206,5 +202,5 @@ def release_lease(scope: Scope, owner: str) -> None:
             actions=[LeaseRecord.owner.remove(), LeaseRecord.until.remove()], condition=LeaseRecord.owner == owner
         )
     except UpdateError as error:
-        if not _conflict(error):
+        if not condition_failed(error):
             raise

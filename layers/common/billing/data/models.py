@@ -8,10 +8,16 @@ Key layout:
 """
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from billing.config import table_name
+
+
+def condition_failed(error: PynamoDBException) -> bool:
+    """A conditional write lost (another writer got there first), as opposed to a DynamoDB failure."""
+    return error.cause_response_code == "ConditionalCheckFailedException"
 
 
 class TableMeta:

@@ -11,7 +11,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 
-from billing.data.models import TableMeta
+from billing.data.models import TableMeta, condition_failed
 
 
 class TicketRecord(Model):
@@ -53,7 +53,7 @@ def _conditional_update(record: TicketRecord, actions: list, condition) -> bool:
     try:
         record.update(actions=actions, condition=condition)
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False
         raise
     return True

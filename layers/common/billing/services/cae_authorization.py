@@ -236,13 +236,13 @@ def authorize_pending(scope: Scope, *, seconds_left: Callable[[], float], invoic
     if seconds_left() <= 0:
         progress.remaining = True
         return progress
+    if not _in_flight_sequences(scope) and not store.pending(scope, limit=1) and not _awaits(scope, invoice_id):
+        return progress  # a duplicate or late message: nothing to do, no lease taken, no ARCA call made
     owner = uuid.uuid4().hex
     if not store.acquire_lease(scope, owner, time.time(), LEASE_SECONDS):
         raise WorkerBusy(f"another worker holds the lease of {scope.tenant_id}/{scope.mode}")
     try:
-        in_flight = _in_flight_sequences(scope)
-        if not in_flight and not store.pending(scope, limit=1) and not _awaits(scope, invoice_id):
-            return progress  # a duplicate or late message: nothing to do, and no ARCA call made
+        in_flight = _in_flight_sequences(scope)  # read again under the lease
         authorizer = Authorizer(scope, connect(scope), progress)
         for sequence in in_flight:
             _, point_of_sale, voucher_type = sequence.sk.split("#")
