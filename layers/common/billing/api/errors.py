@@ -32,9 +32,14 @@ def error_response(status: int, error_type: str, code: str, message: str, param:
 
 
 def _param(location: tuple) -> str | None:
-    """('body', 'address', 'province') -> 'address.province'; the request part itself is not a field name."""
-    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
-    return ".".join(parts) or None
+    """('body', 'lines', 0, 'vat_rate') -> 'lines[0].vat_rate', the way the services name fields; the request part
+    itself is not a field name."""
+    param = ""
+    for part in location:
+        if part in ("body", "query", "path", "header"):
+            continue
+        param += f"[{part}]" if isinstance(part, int) else f".{part}" if param else str(part)
+    return param or None
 
 
 def _validation_response(errors: list[dict]) -> Response:
