@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 ENV ?= dev
 STATE_DIR ?= .local
 
-.PHONY: dev test lint pytest invoke schedule admin bench bench-cae build deploy clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian tools the PDF tests use: pdftotext, pdftoppm, pdfinfo (poppler-utils) read and render PDFs; zbarimg reads the QR.
+TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg
+
+.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf build deploy clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +29,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-pytest: $(STAMP)
+pytest: $(STAMP) tools
 	$(BIN)/python -m pytest
+
+tools:
+	@missing=; for tool in $(TEST_TOOLS); do command -v $$tool >/dev/null || missing=yes; done; \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils zbar-tools; \
+	fi
 
 ## Run one function with a sample event: make invoke FN=api EVENT=events/api-health.json
 invoke: $(STAMP)
@@ -47,6 +57,10 @@ bench: $(STAMP)
 ## 10,000 vouchers through the CAE worker at 300 ms simulated ARCA latency, batched and not (about 10 minutes).
 bench-cae: $(STAMP)
 	$(BIN)/python -m bench.cae_throughput
+
+## PDF rendering: ms and bytes of a one-page and a 300-line voucher.
+bench-pdf: $(STAMP)
+	$(BIN)/python -m bench.pdf_render
 
 ## Deployment (needs the AWS SAM CLI: pip install aws-sam-cli). ENV=dev or ENV=prod.
 build:

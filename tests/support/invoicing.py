@@ -41,24 +41,32 @@ def tenant(account, arca):
     return account
 
 
+def queue_url(resource: str = "CaeQueue") -> str:
+    return STACK.resource(resource).url
+
+
 def cae_queue_url() -> str:
-    return STACK.resource("CaeQueue").url
+    return queue_url("CaeQueue")
 
 
-def receive_cae_messages() -> list[dict]:
-    """Up to one Lambda batch (10) of visible CAE messages, with the attributes the worker reads."""
+def receive_messages(resource: str = "CaeQueue") -> list[dict]:
+    """Up to one Lambda batch (10) of visible messages, with the attributes the consumers read."""
     return (
         boto3.client("sqs")
         .receive_message(
-            QueueUrl=cae_queue_url(), MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"], WaitTimeSeconds=0
+            QueueUrl=queue_url(resource), MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"], WaitTimeSeconds=0
         )
         .get("Messages", [])
     )
 
 
-def sqs_event(messages: list[dict]) -> dict:
+def receive_cae_messages() -> list[dict]:
+    return receive_messages("CaeQueue")
+
+
+def sqs_event(messages: list[dict], resource: str = "CaeQueue") -> dict:
     """The event Lambda builds from received messages."""
-    arn = STACK.resource("CaeQueue").arn
+    arn = STACK.resource(resource).arn
     return {
         "Records": [
             {
@@ -81,20 +89,30 @@ def failed_ids(result: dict) -> set[str]:
     return {failure["itemIdentifier"] for failure in result["batchItemFailures"]}
 
 
-def run_worker() -> list[dict]:
-    """Deliver what is on the CAE queue to the worker, as Lambda's event source mapping does."""
+def drain(resource: str, function: str) -> list[dict]:
+    """Deliver what is on a queue to its function, as Lambda's event source mapping does (stops at a failure)."""
     sqs = boto3.client("sqs")
     results = []
     for _ in range(RECEIVE_ROUNDS):
-        messages = receive_cae_messages()
+        messages = receive_messages(resource)
         if not messages:
             return results
-        result = load_function("cae_worker").handler(sqs_event(messages), Context())
+        result = load_function(function).handler(sqs_event(messages, resource), Context())
         failed = failed_ids(result)
         for message in messages:
             if message["MessageId"] not in failed:
-                sqs.delete_message(QueueUrl=cae_queue_url(), ReceiptHandle=message["ReceiptHandle"])
+                sqs.delete_message(QueueUrl=queue_url(resource), ReceiptHandle=message["ReceiptHandle"])
         results.append(result)
         if failed:
             return results
     raise AssertionError("the queue never drained")
+
+
+def run_worker() -> list[dict]:
+    """Deliver what is on the CAE queue to the CAE worker."""
+    return drain("CaeQueue", "cae_worker")
+
+
+def run_pdf_renderer() -> list[dict]:
+    """Deliver what is on the PDF queue to the PDF renderer."""
+    return drain("PdfQueue", "pdf_renderer")

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from billing.api.context import current_principal
 from billing.api.idempotency import HEADER
 from billing.schemas.common import ListPage
-from billing.schemas.invoices import Invoice, InvoiceCreate
-from billing.services import invoices
+from billing.schemas.invoices import Invoice, InvoiceCreate, InvoiceDownload
+from billing.services import invoice_pdf, invoices
 from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
@@ -78,3 +78,23 @@ def issue_invoice(invoice_id: InvoiceId):
 def delete_invoice(invoice_id: InvoiceId):
     invoices.delete_invoice(_scope(), invoice_id)
     return Response(status_code=204, content_type="application/json", body="")
+
+
+@router.get(
+    "/v1/invoices/<invoice_id>/pdf",
+    summary="A short-lived download link to the voucher's PDF (409 until it is ready)",
+    tags=TAGS,
+)
+def get_invoice_pdf(invoice_id: InvoiceId) -> InvoiceDownload:
+    return invoice_pdf.download(_scope(), invoice_id)
+
+
+@router.post(
+    "/v1/invoices/<invoice_id>/pdf",
+    summary="Render the voucher's PDF again (for example after changing the logo)",
+    tags=TAGS,
+    status_code=202,
+)
+def regenerate_invoice_pdf(invoice_id: InvoiceId):
+    invoice = invoice_pdf.regenerate(_scope(), invoice_id)
+    return Response(status_code=202, content_type="application/json", body=invoice.model_dump_json())

@@ -12,6 +12,7 @@ class Settings:
     secrets_prefix: str
     pdf_bucket: str | None
     cae_queue_url: str | None
+    pdf_queue_url: str | None
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +23,7 @@ def settings() -> Settings:
         secrets_prefix=os.environ.get("SECRETS_PREFIX", "billing/"),
         pdf_bucket=os.environ.get("PDF_BUCKET"),
         cae_queue_url=os.environ.get("CAE_QUEUE_URL"),
+        pdf_queue_url=os.environ.get("PDF_QUEUE_URL"),
     )
 
 

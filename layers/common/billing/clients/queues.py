@@ -1,4 +1,4 @@
-"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode)."""
+"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode) and the PDF queue."""
 
 import uuid
 from functools import lru_cache
@@ -7,7 +7,7 @@ import boto3
 
 from billing.config import settings
 from billing.domain.tenancy import Scope
-from billing.schemas.messages import CaeRequest
+from billing.schemas.messages import CaeRequest, PdfRequest
 
 
 @lru_cache(maxsize=1)
@@ -31,3 +31,24 @@ def request_cae(scope: Scope, cuit: str, invoice_id: str, *, wake_up: bool = Fal
         # A wake-up repeats an earlier request on purpose, so it must not be deduplicated against it.
         MessageDeduplicationId=f"{invoice_id}-{uuid.uuid4().hex}" if wake_up else invoice_id,
     )
+
+
+def request_pdfs(scope: Scope, invoice_ids: list[str]) -> None:
+    """Ask the PDF renderer for these invoices' PDFs (raises if SQS did not take every message)."""
+    client = _client()
+    for start in range(0, len(invoice_ids), 10):  # SQS batch limit
+        chunk = invoice_ids[start : start + 10]
+        entries = [
+            {
+                "Id": str(i),
+                "MessageBody": PdfRequest(
+                    tenant_id=scope.tenant_id, mode=scope.mode, invoice_id=invoice_id
+                ).model_dump_json(),
+            }
+            for i, invoice_id in enumerate(chunk)
+        ]
+        answer = client.send_message_batch(QueueUrl=settings().pdf_queue_url, Entries=entries)
+        if answer.get("Failed"):
+            raise RuntimeError(
+                f"SQS refused {len(answer['Failed'])} PDF requests: {answer['Failed'][0].get('Message')}"
+            )

@@ -1,15 +1,16 @@
-"""S3: documents and images, always encrypted at rest."""
+"""S3: documents and images, always encrypted at rest, handed out only through short-lived presigned links."""
 
 from functools import lru_cache
 
 import boto3
+from botocore.config import Config
 
 from billing.config import settings
 
 
 @lru_cache(maxsize=1)
 def _client():
-    return boto3.client("s3")
+    return boto3.client("s3", config=Config(signature_version="s3v4"))  # presigned links signed with SigV4
 
 
 def put_object(key: str, content: bytes, content_type: str) -> None:
@@ -18,5 +19,22 @@ def put_object(key: str, content: bytes, content_type: str) -> None:
     )
 
 
+def get_object(key: str) -> bytes:
+    return _client().get_object(Bucket=settings().pdf_bucket, Key=key)["Body"].read()
+
+
 def delete_object(key: str) -> None:
     _client().delete_object(Bucket=settings().pdf_bucket, Key=key)
+
+
+def download_link(key: str, *, filename: str, seconds: int) -> str:
+    """A presigned GET valid for `seconds`, served as an attachment named `filename`."""
+    return _client().generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": settings().pdf_bucket,
+            "Key": key,
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+        },
+        ExpiresIn=seconds,
+    )

@@ -80,6 +80,10 @@ def put_logo(scope: Scope, upload: LogoUpload) -> Issuer:
     return Issuer(**_public(stored), livemode=scope.livemode)
 
 
+def get_logo(scope: Scope) -> bytes:
+    return storage.get_object(_logo_key(scope))
+
+
 def delete_logo(scope: Scope) -> Issuer:
     item = _issuer.load_for_update(scope, _SINGLETON)
     if item is None:

@@ -30,6 +30,7 @@ from billing.domain.vouchers.types import (
     resolve_letter,
     voucher_class,
     voucher_code,
+    voucher_title,
 )
 
 __all__ = [
@@ -64,4 +65,5 @@ __all__ = [
     "resolve_letter",
     "voucher_class",
     "voucher_code",
+    "voucher_title",
 ]

@@ -69,6 +69,20 @@ def kind_and_letter(code: int, *, param: str = "voucher_type") -> tuple[VoucherK
     return _KIND_AND_LETTER[code]
 
 
+_TITLES = {
+    VoucherKind.INVOICE: "FACTURA",
+    VoucherKind.DEBIT_NOTE: "NOTA DE DÉBITO",
+    VoucherKind.CREDIT_NOTE: "NOTA DE CRÉDITO",
+}
+
+
+def voucher_title(code: int, point_of_sale: int, number: int | None) -> str:
+    """How a voucher is named on paper and in statements: "FACTURA A 00005-00000001"."""
+    kind, letter = kind_and_letter(code)
+    title = f"{_TITLES[kind]} {letter.value}"
+    return f"{title} {point_of_sale:05d}-{number:08d}" if number is not None else title
+
+
 def voucher_class(code: int) -> str | None:
     """ARCA's ClaseCmp of any voucher code ("A", "B", "C", "ALEY", "49"), None when ARCA has no such code."""
     return _CLASS_OF_CODE.get(code)

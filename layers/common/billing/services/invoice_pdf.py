@@ -1,0 +1,93 @@
+"""The legal PDF of an authorized voucher: rendered by the PDF function, kept in S3, handed out by short-lived links."""
+
+from datetime import datetime, timedelta
+
+from billing.clients import queues, storage
+from billing.data import invoices as store
+from billing.data.invoices import InvoiceRecord
+from billing.domain.calendar import now_ar, timestamp
+from billing.domain.errors import Conflict, NotFound
+from billing.domain.ids import has_prefix
+from billing.domain.tenancy import Scope
+from billing.schemas.invoices import Invoice, InvoiceDownload
+from billing.services import setup
+from billing.services.invoices import view
+
+LINK_SECONDS = 300
+# A PDF still pending this long after it was asked for was most likely never queued (an SQS hiccup right after the
+# authorization): asking for it queues it again.
+REQUEUE_AFTER = timedelta(minutes=2)
+
+
+def pdf_key(scope: Scope, invoice_id: str) -> str:
+    return f"{scope.tenant_id}/{scope.mode}/invoices/{invoice_id}.pdf"
+
+
+def _authorized(scope: Scope, invoice_id: str) -> InvoiceRecord:
+    record = store.find(scope, invoice_id) if has_prefix(invoice_id, "inv") else None
+    if record is None:
+        raise NotFound(f"No such invoice: {invoice_id}", param="id")
+    if record.status != "authorized":
+        raise Conflict(
+            f"This voucher is {record.status}: only vouchers authorized by ARCA (with a CAE) have a PDF.",
+            code="invoice_not_authorized",
+        )
+    return record
+
+
+def render(scope: Scope, invoice_id: str) -> bool:
+    """Render and store the PDF (the PDF function's use case). False when there is nothing to render."""
+    from billing.printing.compose import compose_sheet  # reportlab stays out of every other function
+    from billing.printing.render import render_invoice
+
+    record = store.find(scope, invoice_id)
+    if record is None or record.status != "authorized":
+        return False
+    issuer = setup.get_issuer(scope)
+    pdf = render_invoice(compose_sheet(view(scope, record), issuer, setup.get_logo(scope) if issuer.logo else None))
+    key = pdf_key(scope, invoice_id)
+    storage.put_object(key, pdf, "application/pdf")
+    store.set_pdf(record, "ready", key=key)
+    return True
+
+
+def mark_failed(scope: Scope, invoice_id: str, reason: str) -> None:
+    record = store.find(scope, invoice_id)
+    if record is not None and record.pdf_status == "pending":
+        store.set_pdf(record, "failed", error=reason)
+
+
+def download(scope: Scope, invoice_id: str) -> InvoiceDownload:
+    """A presigned link to the PDF; 409 until it is ready."""
+    record = _authorized(scope, invoice_id)
+    if record.pdf_status != "ready":
+        if record.pdf_status != "failed" and _overdue(record):
+            _queue(scope, record)
+        reason = (
+            f"Rendering failed ({record.pdf_error}); POST /v1/invoices/{invoice_id}/pdf to try again."
+            if record.pdf_status == "failed"
+            else "The PDF is being rendered; try again in a few seconds."
+        )
+        raise Conflict(reason, code="pdf_not_ready")
+    full_number = f"{int(record.point_of_sale):05d}-{int(record.number):08d}"
+    url = storage.download_link(record.pdf_key, filename=f"{full_number}.pdf", seconds=LINK_SECONDS)
+    return InvoiceDownload(
+        invoice=invoice_id, url=url, expires_at=timestamp(now_ar() + timedelta(seconds=LINK_SECONDS))
+    )
+
+
+def regenerate(scope: Scope, invoice_id: str) -> Invoice:
+    """Render the PDF again (after the issuer's data or logo changed, or a failure)."""
+    record = _authorized(scope, invoice_id)
+    _queue(scope, record)
+    return view(scope, store.find(scope, invoice_id))
+
+
+def _overdue(record: InvoiceRecord) -> bool:
+    asked = record.pdf_requested_at
+    return asked is None or now_ar() - datetime.fromisoformat(asked) > REQUEUE_AFTER
+
+
+def _queue(scope: Scope, record: InvoiceRecord) -> None:
+    store.set_pdf(record, "pending")
+    queues.request_pdfs(scope, [record.invoice_id])
