@@ -6,13 +6,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing.api import idempotency
 from billing.api.resolver import create_resolver, enable_docs, resolve
-from routes import arca, customers, invoices, reference, setup, system
+from routes import arca, customers, invoices, receivables, reference, setup, system
 
 logger = Logger()
 tracer = Tracer()
 app = create_resolver()
 enable_docs(app)
-for module in (system, customers, invoices, setup, arca, reference):
+for module in (system, customers, invoices, receivables, setup, arca, reference):
     app.include_router(module.router)
 
 

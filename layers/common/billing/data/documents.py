@@ -47,6 +47,11 @@ class DocumentStore:
         item = self._load(scope, key)
         return as_dict(item) if item else None
 
+    def get_many(self, scope: Scope, keys: list[str]) -> list[dict[str, Any]]:
+        """The documents that exist among `keys`, in no particular order (batch reads)."""
+        wanted = [(_partition(scope), self._sort_key(key)) for key in dict.fromkeys(keys)]
+        return [as_dict(item) for item in ScopedDocument.batch_get(wanted)]
+
     def create(self, scope: Scope, key: str, data: dict[str, Any]) -> dict[str, Any]:
         """Insert; raises Conflict when the key is taken."""
         now = timestamp()

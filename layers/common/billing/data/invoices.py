@@ -1,6 +1,7 @@
 """Invoices in the tenant's partition, the per-(point of sale, type) in-flight batch record, and the worker lease.
 
 T#<tenant>#<mode> / INVOICE#<id>                 an invoice     gsi1 while pending: PENDING#<tenant>#<mode> / <id>
+                                                                once authorized, see data/receivables.py (OPEN, CREDIT)
 T#<tenant>#<mode> / SEQUENCE#<pto>#<type>        what was sent to ARCA and not yet settled (numbers, payloads)
 T#<tenant>#<mode> / WORKER_LEASE                 one CAE worker per tenant and mode at a time
 """
@@ -47,6 +48,17 @@ class InvoiceRecord(Model):
     document = UnicodeAttribute()  # JSON: the resource's stored fields (receiver, lines, totals, ...)
     arca_request = UnicodeAttribute()  # JSON: the FECAEDetRequest without number and date
     outcome = UnicodeAttribute(null=True)  # JSON: cae, cae_due_date, qr_url, observations, errors, authorized_at
+    pdf_status = UnicodeAttribute(null=True)  # once authorized: pending, ready or failed
+    pdf_key = UnicodeAttribute(null=True)  # the S3 key of the rendered PDF
+    pdf_requested_at = UnicodeAttribute(null=True)
+    pdf_error = UnicodeAttribute(null=True)
+    # Receivables, in centavos of pesos, from the authorization on (see data/receivables.py)
+    amount_cents = NumberAttribute(null=True)  # what the voucher adds to (credit note: takes from) the account
+    balance_cents = NumberAttribute(null=True)  # invoices and debit notes: what is still owed
+    paid_cents = NumberAttribute(null=True)  # allocated from payments
+    credited_cents = NumberAttribute(null=True)  # reduced by credit notes (and their credit applied)
+    credit_cents = NumberAttribute(null=True)  # credit notes: credit not applied to any invoice yet
+    due_date = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -115,6 +127,17 @@ def set_status(record: InvoiceRecord, scope: Scope, status: str) -> None:
         record.gsi1pk, record.gsi1sk = pending_partition(scope), record.invoice_id
     else:
         record.gsi1pk = record.gsi1sk = None
+
+
+def set_pdf(record: InvoiceRecord, status: str, *, key: str | None = None, error: str | None = None) -> None:
+    """The PDF's state only: last write wins, so it never conflicts with payments updating the same invoice."""
+    actions = [InvoiceRecord.pdf_status.set(status), InvoiceRecord.updated_at.set(timestamp())]
+    if status == "pending":
+        actions.append(InvoiceRecord.pdf_requested_at.set(timestamp()))
+    if key:
+        actions.append(InvoiceRecord.pdf_key.set(key))
+    actions.append(InvoiceRecord.pdf_error.set(error) if error else InvoiceRecord.pdf_error.remove())
+    record.update(actions=actions, add_version_condition=False)
 
 
 def find(scope: Scope, invoice_id: str) -> InvoiceRecord | None:

@@ -114,6 +114,9 @@ class Receiver(BaseModel):
     document_type: str
     document_number: str | None
     iva_condition: str
+    address: dict | None = None
+    payment_terms_days: int = Field(default=0, description="The customer's terms when the voucher was created.")
+    language: Literal["es", "en"] = Field(default="es", description="Language of the voucher's PDF.")
 
 
 class Invoice(BaseModel):
@@ -151,3 +154,22 @@ class Invoice(BaseModel):
     created_at: str
     updated_at: str
     authorized_at: str | None
+    due_date: str | None = Field(
+        default=None, description="Authorized invoices and debit notes: payment_due, else the customer's terms."
+    )
+    amount_paid: str | None = Field(default=None, description="Allocated from payments (pesos).")
+    amount_credited: str | None = Field(default=None, description="Taken off by credit notes (pesos).")
+    balance: str | None = Field(default=None, description="What is still owed (pesos).")
+    payment_status: Literal["unpaid", "partially_paid", "paid", "overdue"] | None = None
+    pdf_status: Literal["pending", "ready", "failed"] | None = Field(
+        default=None, description="Authorized vouchers only: GET .../pdf hands a download link once ready."
+    )
+
+
+class InvoiceDownload(BaseModel):
+    """A short-lived link to the voucher's PDF; the PDF itself is kept permanently."""
+
+    object: Literal["invoice_pdf"] = "invoice_pdf"
+    invoice: str
+    url: str = Field(description="Presigned HTTPS GET; ask again for a new one once it expires.")
+    expires_at: str

@@ -19,6 +19,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from billing.clients import queues
 from billing.clients.arca.errors import ArcaUnavailable
 from billing.clients.arca.wsfe import CaeAnswer, IssuedVoucher
 from billing.data import invoices as store
@@ -27,6 +28,7 @@ from billing.domain.calendar import timestamp, today_ar
 from billing.domain.qr import qr_payload_from_detail, qr_url
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers import arca_date
+from billing.services import receivables
 from billing.services.arca import ArcaConnection, connect
 
 logger = Logger(child=True)
@@ -66,6 +68,7 @@ class Authorizer:
         self.progress = progress
         self.numbering_retries = 0
         self.transient_failures = 0
+        self.authorized_ids: list[str] = []  # waiting for their PDF request
 
     def call(self, operation: Callable) -> Any:
         self.progress.arca_calls += 1
@@ -131,6 +134,18 @@ class Authorizer:
             # later rejections only follow the first one (ARCA rejects what comes after it): they stay pending
             # and go again with new numbers
         store.write_sequence(sequence, None)
+        self.request_pdfs()
+
+    def request_pdfs(self) -> None:
+        """Hand the newly authorized vouchers to the PDF renderer. A failure here must not undo or hold back an
+        authorization: their pdf_status stays pending and asking for the PDF queues them again."""
+        ids, self.authorized_ids = self.authorized_ids, []
+        if not ids:
+            return
+        try:
+            queues.request_pdfs(self.scope, ids)
+        except Exception:
+            logger.exception("PDF requests not queued", extra={"invoices": ids})
 
     # ------------------------------------------------------------ reconciliation
 
@@ -153,6 +168,7 @@ class Authorizer:
                 self.progress.notes.append(f"number {number} of {point_of_sale}/{voucher_type} consumed elsewhere")
                 break
         store.write_sequence(sequence, None)
+        self.request_pdfs()
 
     # ------------------------------------------------------------ outcomes
 
@@ -178,7 +194,9 @@ class Authorizer:
                 "authorized_at": timestamp(),
             }
         )
-        store.save(invoice)
+        invoice.pdf_status, invoice.pdf_requested_at = "pending", timestamp()
+        receivables.record_authorization(self.scope, invoice)
+        self.authorized_ids.append(invoice.invoice_id)
         self.progress.authorized += 1
 
     def reject(self, invoice: InvoiceRecord, messages) -> None:

@@ -50,6 +50,11 @@ def get_customer(scope: Scope, customer_id: str) -> Customer:
     return _customer(scope, as_dict(_load(scope, customer_id)))
 
 
+def get_customers(scope: Scope, customer_ids: list[str]) -> list[Customer]:
+    """The customers that exist among `customer_ids` (any order)."""
+    return [_customer(scope, stored) for stored in _customers.get_many(scope, customer_ids)]
+
+
 def list_customers(scope: Scope, *, limit: int, starting_after: str | None) -> ListPage[Customer]:
     page = _customers.list(scope, limit=limit, starting_after=starting_after)
     return ListPage[Customer](data=[_customer(scope, item) for item in page.items], has_more=page.has_more)

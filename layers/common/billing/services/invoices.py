@@ -17,6 +17,7 @@ from billing.domain.documents import DocumentType
 from billing.domain.errors import Conflict, InvalidField, NotFound
 from billing.domain.ids import has_prefix, new_id
 from billing.domain.iva import IssuerIvaCondition, IvaCondition
+from billing.domain.receivables import format_cents, payment_status
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers import (
     Adjustment,
@@ -194,6 +195,9 @@ def _document(
             "document_type": customer.document_type.value,
             "document_number": customer.document_number,
             "iva_condition": customer.iva_condition.value,
+            "address": customer.address.model_dump() if customer.address else None,
+            "payment_terms_days": customer.payment_terms_days,
+            "language": customer.language,
         },
         "lines": [
             {
@@ -243,9 +247,27 @@ def view(scope: Scope, record: InvoiceRecord) -> Invoice:
         observations=result.get("observations", []),
         errors=result.get("errors", []),
         authorized_at=result.get("authorized_at"),
+        pdf_status=record.pdf_status,
         created_at=record.created_at,
         updated_at=record.updated_at,
+        **_receivable(record),
     )
+
+
+def _receivable(record: InvoiceRecord) -> dict[str, Any]:
+    """Authorized invoices and debit notes: what was paid, what is left, and whether it is late."""
+    if record.balance_cents is None:
+        return {}
+    balance = int(record.balance_cents)
+    paid = int(record.paid_cents or 0)
+    status = payment_status(balance, paid, date.fromisoformat(record.due_date), today_ar())
+    return {
+        "due_date": record.due_date,
+        "amount_paid": format_cents(paid),
+        "amount_credited": format_cents(record.credited_cents or 0),
+        "balance": format_cents(balance),
+        "payment_status": status.value,
+    }
 
 
 # ---------------------------------------------------------------- use cases

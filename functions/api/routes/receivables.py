@@ -1,0 +1,123 @@
+"""Receivables: /v1/payments, /v1/balances, and a customer's statement and credit."""
+
+import datetime
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from billing.api.context import current_principal
+from billing.api.idempotency import HEADER
+from billing.schemas.common import ListPage
+from billing.schemas.payments import (
+    CreditApplication,
+    CreditApplicationResult,
+    CustomerBalance,
+    Payment,
+    PaymentCreate,
+    PaymentVoid,
+    Statement,
+)
+from billing.services import balances, payments
+from routes.responses import create_once, created_responses
+
+router = APIGatewayRouter()
+TAGS = ["Receivables"]
+IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
+PaymentId = Annotated[str, Path(description="pay_...")]
+CustomerId = Annotated[str, Path(description="cus_...")]
+IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+Sort = Literal[tuple(s for name in balances.SORTS for s in (name, f"-{name}"))]
+
+
+def _scope():
+    return current_principal(router).scope
+
+
+@router.post(
+    "/v1/payments",
+    summary="Record a payment: any mix of methods, allocated to invoices or kept as credit",
+    tags=TAGS,
+    status_code=201,
+    responses=created_responses(Payment),
+)
+def create_payment(body: PaymentCreate, idempotency_key: IdempotencyKey = None):
+    key_id = current_principal(router).key_id
+    return create_once(router, idempotency_key, lambda scope: payments.create_payment(scope, body, key_id))
+
+
+@router.get("/v1/payments", summary="List payments, newest first", tags=TAGS)
+def list_payments(
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    starting_after: Annotated[str | None, Query(description="Last id of the previous page.")] = None,
+    customer: Annotated[str | None, Query(description="cus_...")] = None,
+    status: Annotated[Literal["posted", "voided"] | None, Query()] = None,
+    date_from: IsoDate = None,
+    date_to: IsoDate = None,
+) -> ListPage[Payment]:
+    return payments.list_payments(
+        _scope(),
+        limit=limit,
+        starting_after=starting_after,
+        customer=customer,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+@router.get("/v1/payments/<payment_id>", summary="Get a payment", tags=TAGS)
+def get_payment(payment_id: PaymentId) -> Payment:
+    return payments.get_payment(_scope(), payment_id)
+
+
+@router.post(
+    "/v1/payments/<payment_id>/void",
+    summary="Void a payment: its allocations are reversed, the record is kept (who, when, why)",
+    tags=TAGS,
+)
+def void_payment(payment_id: PaymentId, body: PaymentVoid) -> Payment:
+    principal = current_principal(router)
+    return payments.void_payment(principal.scope, payment_id, body.reason, principal.key_id)
+
+
+@router.post(
+    "/v1/customers/<customer_id>/apply-credit",
+    summary="Use the customer's credit on invoices (given ones, or the oldest due first)",
+    tags=TAGS,
+)
+def apply_credit(customer_id: CustomerId, body: CreditApplication) -> CreditApplicationResult:
+    return payments.apply_credit(_scope(), customer_id, body)
+
+
+@router.get("/v1/balances", summary="Every customer's invoiced, paid, outstanding, overdue and credit", tags=TAGS)
+def list_balances(
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    starting_after: Annotated[str | None, Query(description="Last customer id of the previous page.")] = None,
+    sort: Annotated[Sort, Query(description='A figure to sort by; "-" for descending.')] = "-outstanding",
+) -> ListPage[CustomerBalance]:
+    return balances.list_balances(_scope(), limit=limit, starting_after=starting_after, sort=sort)
+
+
+@router.get(
+    "/v1/customers/<customer_id>/statement",
+    summary="Account statement: opening balance, vouchers and payments, closing balance, aging (JSON or CSV)",
+    tags=TAGS,
+    responses={200: {"content": {"application/json": {"model": Statement}, "text/csv": {}}}},
+)
+def customer_statement(
+    customer_id: CustomerId,
+    date_from: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+):
+    result = balances.customer_statement(
+        _scope(),
+        customer_id,
+        datetime.date.fromisoformat(date_from) if date_from else None,
+        datetime.date.fromisoformat(date_to) if date_to else None,
+    )
+    accept = router.current_event.headers.get("Accept") or router.current_event.headers.get("accept") or ""
+    if "text/csv" in accept:
+        return Response(status_code=200, content_type="text/csv; charset=utf-8", body=balances.statement_csv(result))
+    return Response(status_code=200, content_type="application/json", body=result.model_dump_json(by_alias=True))

@@ -1,0 +1,259 @@
+"""Receivables in the tenant's partition: payments, each customer's account totals, the ledger statements read, and
+the receipt counter. Amounts are integer centavos, so DynamoDB compares and adds them exactly.
+
+T#<tenant>#<mode> / PAYMENT#<id>                       a payment        gsi1 while it has credit left:
+                                                                         CREDIT#<tenant>#<mode> / <customer>#<date>#<id>
+T#<tenant>#<mode> / ACCOUNT#<customer>                 the customer's totals (invoiced, paid, outstanding, credit)
+T#<tenant>#<mode> / LEDGER#<customer>#<date>#<ref>#<n>  one statement movement
+T#<tenant>#<mode> / COUNTER#RECEIPT                    the last receipt number
+
+Invoices carry their own receivable fields (data/invoices.py) and, while something is owed,
+gsi1 OPEN#<tenant>#<mode> / <customer>#<due date>#<id>; credit notes with credit left use the CREDIT index too.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from billing.data.invoices import InvoiceRecord, partition
+from billing.data.models import Gsi1, TableMeta
+from billing.domain.calendar import timestamp
+from billing.domain.tenancy import Scope
+
+
+def open_partition(scope: Scope) -> str:
+    return f"OPEN#{scope.tenant_id}#{scope.mode}"
+
+
+def credit_partition(scope: Scope) -> str:
+    return f"CREDIT#{scope.tenant_id}#{scope.mode}"
+
+
+def open_key(customer_id: str, due: str, invoice_id: str) -> str:
+    return f"{customer_id}#{due}#{invoice_id}"
+
+
+class PaymentRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+
+    payment_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    date = UnicodeAttribute()
+    receipt_number = NumberAttribute()
+    total_cents = NumberAttribute()
+    credit_cents = NumberAttribute()  # what is not allocated to any invoice: the customer's credit
+    status = UnicodeAttribute()  # posted or voided
+    details = UnicodeAttribute()  # JSON: methods, allocations, metadata, void
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return json.loads(self.details)
+
+
+class CreditSource(Model):
+    """A payment or a credit note with credit left, as the CREDIT index lists it."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    index = Gsi1()
+    credit_cents = NumberAttribute(default=0)
+
+
+class OpenInvoice(Model):
+    """An invoice or debit note with a balance, as the OPEN index lists it."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    index = Gsi1()
+    invoice_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    due_date = UnicodeAttribute(null=True)
+    balance_cents = NumberAttribute(default=0)
+
+
+class AccountRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    customer_id = UnicodeAttribute()
+    invoiced_cents = NumberAttribute(default=0)  # invoices and debit notes
+    credited_cents = NumberAttribute(default=0)  # credit notes
+    paid_cents = NumberAttribute(default=0)  # payments, less voided ones
+    outstanding_cents = NumberAttribute(default=0)  # what open invoices still owe
+    credit_cents = NumberAttribute(default=0)  # paid or credited and not applied to any invoice
+    updated_at = UnicodeAttribute(null=True)
+
+
+class LedgerRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    date = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    concept = UnicodeAttribute()
+    debit_cents = NumberAttribute(default=0)
+    credit_cents = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+
+
+class CounterRecord(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    value = NumberAttribute(default=0)
+
+
+# ---------------------------------------------------------------- reads
+
+
+def payment(scope: Scope, payment_id: str) -> PaymentRecord | None:
+    try:
+        return PaymentRecord.get(partition(scope), f"PAYMENT#{payment_id}", consistent_read=True)
+    except PaymentRecord.DoesNotExist:
+        return None
+
+
+def payments(scope: Scope, *, condition=None, starting_after: str | None = None) -> Iterator[PaymentRecord]:
+    """Newest first; `condition` filters server-side."""
+    upper = f"PAYMENT#{starting_after}" if starting_after else "PAYMENT#\uffff"
+    for record in PaymentRecord.query(
+        partition(scope),
+        PaymentRecord.sk.between("PAYMENT#", upper),
+        filter_condition=condition,
+        scan_index_forward=False,
+    ):
+        if record.sk != upper:
+            yield record
+
+
+def open_invoices(scope: Scope, customer_id: str | None = None) -> list[OpenInvoice]:
+    """Invoices with a balance (of one customer, or all), oldest due first within a customer."""
+    key = OpenInvoice.gsi1sk.startswith(f"{customer_id}#") if customer_id else None
+    return list(OpenInvoice.index.query(open_partition(scope), key))
+
+
+def credit_sources(scope: Scope, customer_id: str) -> list[CreditSource]:
+    """The customer's payments and credit notes with credit left, oldest first."""
+    return list(CreditSource.index.query(credit_partition(scope), CreditSource.gsi1sk.startswith(f"{customer_id}#")))
+
+
+def account(scope: Scope, customer_id: str) -> AccountRecord:
+    try:
+        return AccountRecord.get(partition(scope), f"ACCOUNT#{customer_id}", consistent_read=True)
+    except AccountRecord.DoesNotExist:
+        return AccountRecord(partition(scope), f"ACCOUNT#{customer_id}", customer_id=customer_id)
+
+
+def accounts(scope: Scope) -> list[AccountRecord]:
+    return list(AccountRecord.query(partition(scope), AccountRecord.sk.startswith("ACCOUNT#")))
+
+
+def ledger(scope: Scope, customer_id: str) -> list[LedgerRecord]:
+    return list(LedgerRecord.query(partition(scope), LedgerRecord.sk.startswith(f"LEDGER#{customer_id}#")))
+
+
+def invoices_by_id(scope: Scope, invoice_ids: set[str]) -> dict[str, InvoiceRecord]:
+    keys = [(partition(scope), f"INVOICE#{i}") for i in invoice_ids]
+    return {record.invoice_id: record for record in InvoiceRecord.batch_get(keys, consistent_read=True)}
+
+
+def payments_by_id(scope: Scope, payment_ids: set[str]) -> dict[str, PaymentRecord]:
+    keys = [(partition(scope), f"PAYMENT#{i}") for i in payment_ids]
+    return {record.payment_id: record for record in PaymentRecord.batch_get(keys, consistent_read=True)}
+
+
+def receipt_counter(scope: Scope) -> CounterRecord:
+    try:
+        return CounterRecord.get(partition(scope), "COUNTER#RECEIPT", consistent_read=True)
+    except CounterRecord.DoesNotExist:
+        return CounterRecord(partition(scope), "COUNTER#RECEIPT", value=0)
+
+
+# ---------------------------------------------------------------- writes (one transaction per business event)
+
+
+class LostRace(Exception):
+    """A conditional write in the transaction lost: another writer changed what this one read. Read again, retry."""
+
+
+class Changes:
+    """The writes of one business event, committed together or not at all."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self._steps: list = []
+
+    def save(self, record: Model, condition=None) -> None:
+        self._steps.append(lambda t: t.save(record, condition=condition))
+
+    def update(self, record: Model, actions: list, condition=None) -> None:
+        self._steps.append(
+            lambda t: t.update(record, actions=actions, condition=condition, add_version_condition=False)
+        )
+
+    def add_to_account(self, customer_id: str, **cents: int) -> None:
+        record = AccountRecord(partition(self.scope), f"ACCOUNT#{customer_id}")
+        actions = [AccountRecord.customer_id.set(customer_id), AccountRecord.updated_at.set(timestamp())]
+        actions += [getattr(AccountRecord, name).add(value) for name, value in cents.items() if value]
+        self._steps.append(lambda t: t.update(record, actions=actions))
+
+    def ledger(self, customer_id: str, *, date: str, kind: str, reference: str, concept: str, debit=0, credit=0):
+        entry = LedgerRecord(
+            partition(self.scope),
+            f"LEDGER#{customer_id}#{date}#{reference}#{kind}",
+            date=date,
+            kind=kind,
+            reference=reference,
+            concept=concept,
+            debit_cents=debit,
+            credit_cents=credit,
+            created_at=timestamp(),
+        )
+        self.save(entry, condition=LedgerRecord.sk.does_not_exist())
+
+    def commit(self) -> None:
+        try:
+            with TransactWrite(connection=Connection(region=InvoiceRecord.Meta.region)) as transaction:
+                for step in self._steps:
+                    step(transaction)
+        except TransactWriteError as error:
+            reasons = error.cancellation_reasons or []
+            if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+                raise LostRace(str(error)) from None
+            if error.cause_response_code == "TransactionConflictException" or any(
+                reason is not None and reason.code == "TransactionConflict" for reason in reasons
+            ):
+                raise LostRace(str(error)) from None
+            raise

@@ -1,0 +1,151 @@
+"""Who owes what: every customer's balance, and one customer's account statement with aging.
+
+Both read maintained totals and indexes, never every voucher: the per-customer account records, the OPEN index of
+invoices with a balance, and the customer's own ledger."""
+
+import csv
+import io
+from datetime import date
+
+from billing.data import receivables as data
+from billing.domain.calendar import today_ar
+from billing.domain.errors import InvalidField, NotFound
+from billing.domain.ids import has_prefix
+from billing.domain.receivables import Movement, OpenItem, aging, format_cents, statement
+from billing.domain.tenancy import Scope
+from billing.schemas.common import ListPage
+from billing.schemas.payments import Aging, CustomerBalance, Statement, StatementRow
+from billing.services import customers
+
+SORTS = ("outstanding", "overdue", "credit", "balance", "invoiced", "paid", "name")
+
+
+def _names(scope: Scope, customer_ids: list[str]) -> dict[str, str]:
+    return {c.id: c.name for c in customers.get_customers(scope, customer_ids)}
+
+
+def list_balances(
+    scope: Scope, *, limit: int, starting_after: str | None = None, sort: str = "-outstanding"
+) -> ListPage[CustomerBalance]:
+    """Customers with any receivable activity; sorted by a figure (prefix "-" for descending), then by id."""
+    field = sort.removeprefix("-")
+    if field not in SORTS:
+        raise InvalidField(f"sort must be one of {', '.join(SORTS)}, optionally prefixed with -.", param="sort")
+    today = today_ar().isoformat()
+    overdue: dict[str, int] = {}
+    for item in data.open_invoices(scope):
+        if item.due_date < today:
+            overdue[item.customer_id] = overdue.get(item.customer_id, 0) + int(item.balance_cents)
+    rows = [
+        {
+            "customer": a.customer_id,
+            "invoiced": int(a.invoiced_cents),
+            "credited": int(a.credited_cents),
+            "paid": int(a.paid_cents),
+            "outstanding": int(a.outstanding_cents),
+            "overdue": overdue.get(a.customer_id, 0),
+            "credit": int(a.credit_cents),
+            "balance": int(a.outstanding_cents) - int(a.credit_cents),
+        }
+        for a in data.accounts(scope)
+    ]
+    names = _names(scope, [r["customer"] for r in rows]) if field == "name" else None
+    if names is not None:
+        for row in rows:
+            row["name"] = names.get(row["customer"], "")
+    rows.sort(key=lambda r: r["customer"])
+    rows.sort(key=lambda r: r[field], reverse=sort.startswith("-"))
+    if starting_after:
+        positions = [i for i, r in enumerate(rows) if r["customer"] == starting_after]
+        if not positions:
+            raise InvalidField(f"{starting_after} is not in this list.", param="starting_after")
+        rows = rows[positions[0] + 1 :]
+    page = rows[:limit]
+    names = names or _names(scope, [r["customer"] for r in page])
+    return ListPage[CustomerBalance](
+        data=[
+            CustomerBalance(
+                name=names.get(r["customer"], ""),
+                **{k: (v if k == "customer" else format_cents(v)) for k, v in r.items() if k != "name"},
+            )
+            for r in page
+        ],
+        has_more=len(rows) > limit,
+    )
+
+
+def customer_statement(scope: Scope, customer_id: str, date_from: date | None, date_to: date | None) -> Statement:
+    if not has_prefix(customer_id, "cus"):
+        raise NotFound(f"No such customer: {customer_id}", param="id")
+    customer = customers.get_customer(scope, customer_id)
+    end = date_to or today_ar()
+    if date_from is not None and date_from > end:
+        raise InvalidField("from must not be after to.", param="from")
+    entries = data.ledger(scope, customer_id)
+    movements = [
+        Movement(
+            date=date.fromisoformat(e.date),
+            sort_key=e.created_at + e.sk,
+            kind=e.kind,
+            reference=e.reference,
+            concept=e.concept,
+            debit_cents=int(e.debit_cents),
+            credit_cents=int(e.credit_cents),
+        )
+        for e in entries
+    ]
+    result = statement(movements, date_from, end)
+    shown = {row.movement.reference for row in result.rows}
+    invoices = data.invoices_by_id(scope, {r for r in shown if r.startswith("inv_")})
+    payments = data.payments_by_id(scope, {r for r in shown if r.startswith("pay_")})
+
+    def remaining(reference: str) -> int:
+        if reference in invoices:
+            record = invoices[reference]
+            return int(record.balance_cents if record.balance_cents is not None else record.credit_cents or 0)
+        return int(payments[reference].credit_cents) if reference in payments else 0
+
+    open_items = [
+        OpenItem(i.invoice_id, date.fromisoformat(i.due_date), int(i.balance_cents))
+        for i in data.open_invoices(scope, customer_id)
+    ]
+    buckets = aging(open_items, today_ar())
+    return Statement(
+        customer=customer_id,
+        name=customer.name,
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=end.isoformat(),
+        opening_balance=format_cents(result.opening_cents),
+        rows=[
+            StatementRow(
+                date=row.movement.date.isoformat(),
+                type=row.movement.kind,
+                reference=row.movement.reference,
+                concept=row.movement.concept,
+                debit=format_cents(row.movement.debit_cents),
+                credit=format_cents(row.movement.credit_cents),
+                remaining=format_cents(remaining(row.movement.reference)),
+                balance=format_cents(row.balance_cents),
+            )
+            for row in result.rows
+        ],
+        closing_balance=format_cents(result.closing_cents),
+        aging=Aging(**{name: format_cents(cents) for name, cents in buckets.items()}),
+    )
+
+
+CSV_COLUMNS = ("date", "type", "reference", "concept", "debit", "credit", "remaining", "balance")
+
+
+def statement_csv(result: Statement) -> str:
+    """The statement as a spreadsheet: opening row, one row per movement, closing row (amounts with a dot)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(
+        [result.date_from or "", "opening_balance", "", "Saldo inicial", "", "", "", result.opening_balance]
+    )
+    for row in result.rows:
+        writer.writerow([getattr(row, column) for column in CSV_COLUMNS])
+    writer.writerow([result.date_to, "closing_balance", "", "Saldo final", "", "", "", result.closing_balance])
+    return out.getvalue()

@@ -1,0 +1,376 @@
+"""Payments: recorded with any mix of methods, allocated to invoices (or kept as credit), voided with an audit trail."""
+
+import json
+from datetime import date
+
+from billing.data import receivables as data
+from billing.data.invoices import InvoiceRecord
+from billing.data.receivables import Changes, PaymentRecord
+from billing.domain.calendar import timestamp, today_ar
+from billing.domain.errors import Conflict, InvalidField, NotFound
+from billing.domain.ids import has_prefix, new_id
+from billing.domain.receivables import (
+    REQUIRED_DETAILS,
+    Method,
+    OpenItem,
+    allocate_oldest_first,
+    check_total,
+    format_cents,
+    positive_cents,
+)
+from billing.domain.tenancy import Scope
+from billing.schemas.common import ListPage
+from billing.schemas.payments import (
+    MAX_ALLOCATIONS,
+    AllocationInput,
+    AppliedCredit,
+    CreditApplication,
+    CreditApplicationResult,
+    Payment,
+    PaymentCreate,
+)
+from billing.services import customers
+from billing.services.receivables import move_balance, retrying
+
+
+def receipt_concept(number: int) -> str:
+    return f"RECIBO {number:08d}"
+
+
+def view(scope: Scope, record: PaymentRecord) -> Payment:
+    fields = record.fields
+    return Payment(
+        id=record.payment_id,
+        livemode=scope.livemode,
+        status=record.status,
+        receipt_number=int(record.receipt_number),
+        customer=record.customer_id,
+        date=record.date,
+        total=format_cents(record.total_cents),
+        methods=fields["methods"],
+        allocations=[{**a, "amount": format_cents(a["amount_cents"])} for a in fields["allocations"]],
+        unallocated=format_cents(record.credit_cents),
+        voided=fields.get("voided"),
+        created_by=fields["created_by"],
+        metadata=fields["metadata"],
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+    )
+
+
+# ---------------------------------------------------------------- validation (before anything is written)
+
+
+def _methods(body: PaymentCreate) -> tuple[list[dict], list[int]]:
+    methods, amounts = [], []
+    for index, item in enumerate(body.methods):
+        param = f"methods[{index}]"
+        amounts.append(positive_cents(item.amount, param=f"{param}.amount"))
+        for name in REQUIRED_DETAILS.get(Method(item.method), ()):
+            if getattr(item, name) is None:
+                raise InvalidField(
+                    f"A {item.method} payment needs {name}.", code="missing_field", param=f"{param}.{name}"
+                )
+        details = item.model_dump(exclude_none=True, mode="json")
+        methods.append({**details, "amount": format_cents(amounts[-1])})
+    return methods, amounts
+
+
+def _customer(scope: Scope, customer_id: str):
+    try:
+        return customers.get_customer(scope, customer_id)
+    except NotFound:
+        raise InvalidField(f"No such customer: {customer_id}.", code="resource_missing", param="customer") from None
+
+
+def _requested(
+    scope: Scope, customer_id: str, allocations: list[AllocationInput], available: int, what: str
+) -> list[tuple[InvoiceRecord, int]]:
+    """Allocations the client asked for, checked against fresh balances."""
+    wanted = [positive_cents(a.amount, param=f"allocations[{i}].amount") for i, a in enumerate(allocations)]
+    ids = [a.invoice for a in allocations]
+    found = data.invoices_by_id(scope, {i for i in ids if has_prefix(i, "inv")})
+    result, seen = [], set()
+    for index, (invoice_id, cents) in enumerate(zip(ids, wanted, strict=True)):
+        param = f"allocations[{index}].invoice"
+        record = found.get(invoice_id)
+        if invoice_id in seen:
+            raise InvalidField(f"{invoice_id} appears twice.", code="duplicate_allocation", param=param)
+        seen.add(invoice_id)
+        if record is None:
+            raise InvalidField(f"No such invoice: {invoice_id}.", code="resource_missing", param=param)
+        if record.customer_id != customer_id:
+            raise InvalidField(f"{invoice_id} belongs to another customer.", code="customer_mismatch", param=param)
+        if record.status != "authorized":
+            raise InvalidField(
+                f"{invoice_id} is {record.status}: only vouchers authorized by ARCA can be paid.",
+                code="not_authorized",
+                param=param,
+            )
+        if record.balance_cents is None:
+            raise InvalidField(f"{invoice_id} is a credit note: it cannot be paid.", code="not_payable", param=param)
+        if cents > int(record.balance_cents):
+            raise InvalidField(
+                f"{format_cents(cents)} is more than what {invoice_id} still owes "
+                f"({format_cents(record.balance_cents)}).",
+                code="over_allocation",
+                param=f"allocations[{index}].amount",
+            )
+        result.append((record, cents))
+    if sum(wanted) > available:
+        raise InvalidField(
+            f"The allocations add up to {format_cents(sum(wanted))}, more than {what} ({format_cents(available)}).",
+            code="over_allocation",
+            param="allocations",
+        )
+    return result
+
+
+def _oldest_first(scope: Scope, customer_id: str, amount: int) -> list[tuple[InvoiceRecord, int]]:
+    """The customer's open invoices, oldest due first, read consistently (the index may lag a moment)."""
+    listed = data.open_invoices(scope, customer_id)
+    fresh = data.invoices_by_id(scope, {item.invoice_id for item in listed})
+    items = [
+        OpenItem(r.invoice_id, date.fromisoformat(r.due_date), int(r.balance_cents))
+        for r in fresh.values()
+        if r.status == "authorized" and r.balance_cents
+    ]
+    return [(fresh[i], cents) for i, cents in allocate_oldest_first(amount, items, max_items=MAX_ALLOCATIONS)]
+
+
+# ---------------------------------------------------------------- use cases
+
+
+def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Payment:
+    customer = _customer(scope, body.customer)
+    methods, amounts = _methods(body)
+    total = check_total(None if body.total is None else positive_cents(body.total, param="total"), amounts)
+    paid_on = (body.date or today_ar()).isoformat()
+    payment_id = new_id("pay")
+
+    def attempt() -> PaymentRecord:
+        counter = data.receipt_counter(scope)
+        if body.allocations is not None:
+            allocations = _requested(scope, customer.id, body.allocations, total, "the payment")
+        else:
+            allocations = _oldest_first(scope, customer.id, total)
+        allocated = sum(cents for _, cents in allocations)
+        now = timestamp()
+        number = int(counter.value) + 1
+        record = PaymentRecord(
+            data.partition(scope),
+            f"PAYMENT#{payment_id}",
+            payment_id=payment_id,
+            customer_id=customer.id,
+            date=paid_on,
+            receipt_number=number,
+            total_cents=total,
+            credit_cents=total - allocated,
+            status="posted",
+            details=json.dumps(
+                {
+                    "methods": methods,
+                    "allocations": [
+                        {"invoice": r.invoice_id, "amount_cents": c, "applied_at": now} for r, c in allocations
+                    ],
+                    "metadata": body.metadata,
+                    "created_by": created_by,
+                }
+            ),
+            created_at=now,
+            updated_at=now,
+        )
+        if record.credit_cents:
+            record.gsi1pk, record.gsi1sk = data.credit_partition(scope), f"{customer.id}#{paid_on}#{payment_id}"
+        changes = Changes(scope)
+        changes.save(record, condition=PaymentRecord.sk.does_not_exist())
+        # Receipt numbers without gaps or repeats: the counter moves only if nobody else moved it meanwhile.
+        counter_condition = (
+            data.CounterRecord.value == counter.value if counter.value else data.CounterRecord.value.does_not_exist()
+        )
+        changes.update(counter, [data.CounterRecord.value.set(number)], condition=counter_condition)
+        for invoice, cents in allocations:
+            move_balance(changes, invoice, paid=cents)
+        changes.add_to_account(
+            customer.id, paid_cents=total, outstanding_cents=-allocated, credit_cents=total - allocated
+        )
+        changes.ledger(
+            customer.id,
+            date=paid_on,
+            kind="payment",
+            reference=payment_id,
+            concept=receipt_concept(number),
+            credit=total,
+        )
+        changes.commit()
+        return record
+
+    return view(scope, retrying(attempt))
+
+
+def _payment(scope: Scope, payment_id: str) -> PaymentRecord:
+    record = data.payment(scope, payment_id) if has_prefix(payment_id, "pay") else None
+    if record is None:
+        raise NotFound(f"No such payment: {payment_id}", param="id")
+    return record
+
+
+def get_payment(scope: Scope, payment_id: str) -> Payment:
+    return view(scope, _payment(scope, payment_id))
+
+
+def list_payments(
+    scope: Scope,
+    *,
+    limit: int,
+    starting_after: str | None = None,
+    customer: str | None = None,
+    status: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> ListPage[Payment]:
+    condition = None
+    for part in (
+        PaymentRecord.customer_id == customer if customer else None,
+        PaymentRecord.status == status if status else None,
+        PaymentRecord.date >= date_from if date_from else None,
+        PaymentRecord.date <= date_to if date_to else None,
+    ):
+        if part is not None:
+            condition = part if condition is None else condition & part
+    found = []
+    for record in data.payments(scope, condition=condition, starting_after=starting_after):
+        found.append(record)
+        if len(found) > limit:
+            break
+    return ListPage[Payment](data=[view(scope, r) for r in found[:limit]], has_more=len(found) > limit)
+
+
+def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> Payment:
+    """Give back every amount the payment settled and take its credit away; the record stays, marked voided."""
+
+    def attempt() -> PaymentRecord:
+        record = _payment(scope, payment_id)
+        if record.status == "voided":
+            raise Conflict("This payment is already voided.", code="already_voided")
+        fields = record.fields
+        per_invoice: dict[str, int] = {}
+        for allocation in fields["allocations"]:
+            per_invoice[allocation["invoice"]] = per_invoice.get(allocation["invoice"], 0) + allocation["amount_cents"]
+        invoices = data.invoices_by_id(scope, set(per_invoice))
+        changes = Changes(scope)
+        for invoice_id, cents in per_invoice.items():
+            move_balance(changes, invoices[invoice_id], paid=-cents)
+        credit = int(record.credit_cents)
+        fields["voided"] = {"at": timestamp(), "by": voided_by, "reason": reason}
+        record.status, record.credit_cents, record.details = "voided", 0, json.dumps(fields)
+        record.gsi1pk = record.gsi1sk = None
+        record.updated_at = timestamp()
+        changes.save(record)  # version-checked: a concurrent credit application or void makes this attempt retry
+        allocated = sum(per_invoice.values())
+        changes.add_to_account(
+            record.customer_id, paid_cents=-int(record.total_cents), outstanding_cents=allocated, credit_cents=-credit
+        )
+        changes.ledger(
+            record.customer_id,
+            date=today_ar().isoformat(),
+            kind="payment_void",
+            reference=payment_id,
+            concept=f"ANULACIÓN {receipt_concept(int(record.receipt_number))}",
+            debit=int(record.total_cents),
+        )
+        changes.commit()
+        return record
+
+    return view(scope, retrying(attempt))
+
+
+def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> CreditApplicationResult:
+    """Use the customer's credit (unallocated payments, credit notes' remainder) on invoices, oldest credit first."""
+    if not has_prefix(customer_id, "cus"):
+        raise NotFound(f"No such customer: {customer_id}", param="id")
+    try:
+        customers.get_customer(scope, customer_id)
+    except NotFound:
+        raise NotFound(f"No such customer: {customer_id}", param="id") from None
+
+    def attempt() -> CreditApplicationResult:
+        listed = data.credit_sources(scope, customer_id)
+        payments = data.payments_by_id(
+            scope, {s.sk.removeprefix("PAYMENT#") for s in listed if s.sk.startswith("PAYMENT#")}
+        )
+        notes = data.invoices_by_id(
+            scope, {s.sk.removeprefix("INVOICE#") for s in listed if s.sk.startswith("INVOICE#")}
+        )
+        sources = sorted(
+            [p for p in payments.values() if p.status == "posted" and p.credit_cents]
+            + [n for n in notes.values() if n.credit_cents],
+            key=lambda s: (s.gsi1sk or "", s.sk),
+        )
+        available = sum(int(s.credit_cents) for s in sources)
+        if body.allocations is not None:
+            targets = _requested(scope, customer_id, body.allocations, available, "the customer's credit")
+        else:
+            targets = _oldest_first(scope, customer_id, available)
+        changes, applied = Changes(scope), []
+        paid: dict[str, int] = {}
+        credited: dict[str, int] = {}
+        now = timestamp()
+        queue = [[source, int(source.credit_cents)] for source in sources]
+        for invoice, need in targets:
+            for entry in queue:
+                source, left = entry
+                share = min(need, left)
+                if share <= 0:
+                    continue
+                entry[1] -= share
+                need -= share
+                bucket = paid if isinstance(source, PaymentRecord) else credited
+                bucket[invoice.invoice_id] = bucket.get(invoice.invoice_id, 0) + share
+                applied.append({"invoice": invoice.invoice_id, "cents": share, "source": _source_id(source)})
+                if need == 0:
+                    break
+        for invoice, _ in targets:
+            if invoice.invoice_id in paid or invoice.invoice_id in credited:
+                move_balance(
+                    changes, invoice, paid=paid.get(invoice.invoice_id, 0), credited=credited.get(invoice.invoice_id, 0)
+                )
+        for source, left in queue:
+            if left != int(source.credit_cents):
+                _spend_credit(changes, source, left, [a for a in applied if a["source"] == _source_id(source)], now)
+        total = sum(a["cents"] for a in applied)
+        if total:
+            changes.add_to_account(customer_id, outstanding_cents=-total, credit_cents=-total)
+            changes.commit()
+        return CreditApplicationResult(
+            customer=customer_id,
+            applied=[
+                AppliedCredit(invoice=a["invoice"], amount=format_cents(a["cents"]), source=a["source"])
+                for a in applied
+            ],
+            credit_left=format_cents(available - total),
+        )
+
+    return retrying(attempt)
+
+
+def _source_id(source) -> str:
+    return source.payment_id if isinstance(source, PaymentRecord) else source.invoice_id
+
+
+def _spend_credit(changes: Changes, source, left: int, applied: list[dict], now: str) -> None:
+    """Lower a payment's or credit note's credit, pinned to the amount read; a payment records where it went."""
+    model = type(source)
+    actions = [model.credit_cents.set(left)]
+    if left == 0:
+        actions += [model.gsi1pk.remove(), model.gsi1sk.remove()]
+    condition = model.credit_cents == int(source.credit_cents)
+    if isinstance(source, PaymentRecord):
+        fields = source.fields
+        fields["allocations"] += [
+            {"invoice": a["invoice"], "amount_cents": a["cents"], "applied_at": now, "from_credit": True}
+            for a in applied
+        ]
+        actions.append(PaymentRecord.details.set(json.dumps(fields)))
+        condition &= PaymentRecord.status == "posted"
+    changes.update(source, actions, condition=condition)

@@ -1,0 +1,103 @@
+"""How vouchers and payments move a customer's account. Every business event is one DynamoDB transaction whose
+conditions pin the balances it read: two writers racing for the same invoice cannot both win, and the loser reads
+again and retries (or finds there is nothing left to allocate)."""
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from billing.data import invoices as store
+from billing.data import receivables as data
+from billing.data.invoices import InvoiceRecord
+from billing.data.receivables import Changes, LostRace
+from billing.domain.errors import Conflict
+from billing.domain.receivables import due_date, receivable_cents
+from billing.domain.tenancy import Scope
+from billing.domain.vouchers import voucher_title
+
+MAX_ATTEMPTS = 8
+T = TypeVar("T")
+
+
+def retrying(attempt: Callable[[], T]) -> T:
+    """Run one read-decide-commit attempt until no other writer got in between."""
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            return attempt()
+        except LostRace:
+            continue
+    raise Conflict("Too many concurrent changes to these invoices; retry the request.", code="concurrent_update")
+
+
+def move_balance(changes: Changes, invoice: InvoiceRecord, *, paid: int = 0, credited: int = 0) -> int:
+    """Pay (or credit) part of an invoice's balance; negative amounts give it back (a voided payment). The condition
+    pins the balance that was read, so the new balance and its place in the OPEN index are exact."""
+    balance = int(invoice.balance_cents) - paid - credited
+    actions = [InvoiceRecord.balance_cents.set(balance)]
+    if paid:
+        actions.append(InvoiceRecord.paid_cents.add(paid))
+    if credited:
+        actions.append(InvoiceRecord.credited_cents.add(credited))
+    if balance > 0:
+        key = data.open_key(invoice.customer_id, invoice.due_date, invoice.invoice_id)
+        actions += [InvoiceRecord.gsi1pk.set(data.open_partition(changes.scope)), InvoiceRecord.gsi1sk.set(key)]
+    else:
+        actions += [InvoiceRecord.gsi1pk.remove(), InvoiceRecord.gsi1sk.remove()]
+    condition = (InvoiceRecord.balance_cents == int(invoice.balance_cents)) & (InvoiceRecord.status == "authorized")
+    changes.update(invoice, actions, condition=condition)
+    return balance
+
+
+def record_authorization(scope: Scope, invoice: InvoiceRecord) -> None:
+    """Save a voucher ARCA just authorized together with what it does to its customer's account: an invoice or a
+    debit note is owed from its due date; a credit note pays off what it credits, and the rest is credit."""
+    retrying(lambda: _post(scope, invoice))
+
+
+def _post(scope: Scope, invoice: InvoiceRecord) -> None:
+    fields = invoice.fields
+    amount = receivable_cents(Decimal(fields["totals"]["total"]), fields["currency"], Decimal(fields["exchange_rate"]))
+    issued = date.fromisoformat(invoice.issue_date)
+    due = due_date(
+        issued,
+        date.fromisoformat(fields["payment_due"]) if fields.get("payment_due") else None,
+        fields["receiver"].get("payment_terms_days", 0),
+    )
+    invoice.amount_cents, invoice.due_date = amount, due.isoformat()
+    invoice.paid_cents = invoice.credited_cents = 0
+    concept = voucher_title(int(invoice.voucher_type), int(invoice.point_of_sale), int(invoice.number))
+    customer = invoice.customer_id
+    changes = Changes(scope)
+    movement = {"date": invoice.issue_date, "kind": fields["kind"], "reference": invoice.invoice_id, "concept": concept}
+    if fields["kind"] != "credit_note":
+        invoice.balance_cents = amount
+        if amount > 0:
+            invoice.gsi1pk = data.open_partition(scope)
+            invoice.gsi1sk = data.open_key(customer, invoice.due_date, invoice.invoice_id)
+        changes.save(invoice)
+        changes.add_to_account(customer, invoiced_cents=amount, outstanding_cents=amount)
+        changes.ledger(customer, **movement, debit=amount)
+    else:
+        left = amount
+        for credited in data.invoices_by_id(scope, set(fields.get("adjusts", []))).values():
+            share = min(left, int(credited.balance_cents or 0))
+            if share > 0:
+                move_balance(changes, credited, credited=share)
+                left -= share
+        invoice.credit_cents = left
+        if left > 0:
+            invoice.gsi1pk, invoice.gsi1sk = (
+                data.credit_partition(scope),
+                f"{customer}#{invoice.issue_date}#{invoice.invoice_id}",
+            )
+        changes.save(invoice)
+        changes.add_to_account(customer, credited_cents=amount, outstanding_cents=-(amount - left), credit_cents=left)
+        changes.ledger(customer, **movement, credit=amount)
+    try:
+        changes.commit()
+    except LostRace:
+        fresh = store.find(scope, invoice.invoice_id)
+        if fresh is None or fresh.version != invoice.version:  # the voucher itself changed: not a balance race
+            raise Conflict("The invoice changed while it was being authorized.", code="concurrent_update") from None
+        raise
