@@ -135,3 +135,25 @@ def test_the_contract_invoice_is_authorized_within_seconds_and_its_qr_decodes_to
     assert qr["cuit"] == int(devstack.demo["cuit"]) and qr["ptoVta"] == devstack.demo["point_of_sale"]
     assert (qr["tipoCmp"], qr["nroCmp"], str(qr["codAut"])) == (1, current["number"], current["cae"])
     assert str(qr["importe"]) == "1210" and qr["fecha"] == current["date"]
+
+
+def test_an_authorized_invoice_gets_its_pdf_and_a_payment_settles_it(devstack, key):
+    _, _, customer = call(devstack, "POST", "/v1/customers", key=key, body={**CUSTOMER, "name": "PDF SA"})
+    invoice = {**CONTRACT, "customer": customer["id"], "point_of_sale": devstack.demo["point_of_sale"]}
+    _, _, created = call(devstack, "POST", "/v1/invoices", key=key, body=invoice)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the CAE worker, then the PDF renderer, both from their queues
+        status, _, link = call(devstack, "GET", f"/v1/invoices/{created['id']}/pdf", key=key)
+        if status == 200:
+            break
+        assert status == 409 and link["error"]["code"] in ("invoice_not_authorized", "pdf_not_ready"), link
+        time.sleep(0.3)
+    assert status == 200, link
+    with urllib.request.urlopen(link["url"], timeout=30) as response:
+        assert response.read(5) == b"%PDF-"
+
+    body = {"customer": customer["id"], "methods": [{"method": "transfer", "amount": "1210.00", "reference": "T-1"}]}
+    status, _, payment = call(devstack, "POST", "/v1/payments", key=key, body=body)
+    assert status == 201 and payment["allocations"][0]["invoice"] == created["id"], payment
+    _, _, paid = call(devstack, "GET", f"/v1/invoices/{created['id']}", key=key)
+    assert (paid["payment_status"], paid["balance"]) == ("paid", "0.00")
