@@ -37,17 +37,12 @@ _NATIONAL_INDIRECT = {"national_tax", "internal_tax"}
 
 
 def _address_lines(address: dict | None) -> tuple[str, ...]:
+    """Street; "C1043 Ciudad, Provincia" (the province once when it is also the city); the country if not AR."""
     if not address:
         return ()
-    place = ", ".join(
-        part
-        for part in (
-            address.get("city"),
-            Province(address["province"]).label if address.get("province") else None,
-            address.get("postal_code") and f"CP {address['postal_code']}",
-        )
-        if part
-    )
+    city = " ".join(part for part in (address.get("postal_code"), address.get("city")) if part)
+    province = Province(address["province"]).label if address.get("province") else None
+    place = ", ".join(part for part in (city, province if province != address.get("city") else None) if part)
     country = address.get("country")
     return tuple(line for line in (address.get("street"), place, None if country in (None, "AR") else country) if line)
 
