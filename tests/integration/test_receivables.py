@@ -101,8 +101,11 @@ def test_what_is_not_allocated_becomes_credit_that_later_invoices_use(tenant, ar
     assert (row["outstanding"], row["credit"], row["balance"]) == ("210.00", "500.00", "-290.00")
 
     second = invoice(tenant)
-    applied = call("POST", f"/v1/customers/{tenant.customer}/apply-credit", key=tenant.test_key, body={})
+    path = f"/v1/customers/{tenant.customer}/apply-credit"
+    applied = call("POST", path, key=tenant.test_key, body={}, headers={"Idempotency-Key": "apply-1"})
     assert applied.status == 200, applied.body
+    retried = call("POST", path, key=tenant.test_key, body={}, headers={"Idempotency-Key": "apply-1"})
+    assert retried.status == 200 and retried.body == applied.body  # the retry applies nothing more
     assert [(a["invoice"], a["amount"], a["source"]) for a in applied.body["applied"]] == [
         (first["id"], "210.00", paid.body["id"]),
         (second["id"], "290.00", paid.body["id"]),
@@ -161,6 +164,7 @@ def test_voiding_a_payment_gives_back_what_it_settled_and_keeps_the_record(tenan
         ({"allocations": [{"invoice": "DRAFT", "amount": "1"}]}, "allocations[0].invoice", "not_authorized"),
         ({"allocations": [{"invoice": "INVOICE", "amount": "0"}]}, "allocations[0].amount", "amount_not_positive"),
         ({"customer": "cus_missing"}, "customer", "resource_missing"),
+        ({"date": "2999-01-01"}, "date", "future_date"),
     ],
 )
 def test_bad_payments_are_refused_naming_the_field_and_write_nothing(tenant, arca, change, param, code):

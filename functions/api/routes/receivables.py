@@ -86,9 +86,12 @@ def void_payment(payment_id: PaymentId, body: PaymentVoid) -> Payment:
     "/v1/customers/<customer_id>/apply-credit",
     summary="Use the customer's credit on invoices (given ones, or the oldest due first)",
     tags=TAGS,
+    responses={200: {"description": "Applied", "content": {"application/json": {"model": CreditApplicationResult}}}},
 )
-def apply_credit(customer_id: CustomerId, body: CreditApplication) -> CreditApplicationResult:
-    return payments.apply_credit(_scope(), customer_id, body)
+def apply_credit(customer_id: CustomerId, body: CreditApplication, idempotency_key: IdempotencyKey = None):
+    return create_once(
+        router, idempotency_key, lambda scope: payments.apply_credit(scope, customer_id, body), status=200
+    )
 
 
 @router.get("/v1/balances", summary="Every customer's invoiced, paid, outstanding, overdue and credit", tags=TAGS)

@@ -145,6 +145,8 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
     customer = _customer(scope, body.customer)
     methods, amounts = _methods(body)
     total = check_total(None if body.total is None else positive_cents(body.total, param="total"), amounts)
+    if body.date is not None and body.date > today_ar():
+        raise InvalidField("A payment cannot be dated in the future.", code="future_date", param="date")
     paid_on = (body.date or today_ar()).isoformat()
     payment_id = new_id("pay")
 
