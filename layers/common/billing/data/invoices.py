@@ -14,7 +14,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttrib
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 
-from billing.data.models import Gsi1, TableMeta, condition_failed
+from billing.data.models import Gsi1, IndexedItem, TableMeta, condition_failed
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
@@ -28,14 +28,7 @@ def pending_partition(scope: Scope) -> str:
     return f"PENDING#{scope.tenant_id}#{scope.mode}"
 
 
-class InvoiceRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
+class InvoiceRecord(IndexedItem):
     pending_index = Gsi1()
 
     invoice_id = UnicodeAttribute()

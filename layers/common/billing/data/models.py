@@ -33,6 +33,18 @@ class Gsi1(GlobalSecondaryIndex):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class IndexedItem(Model):
+    """An item of the table that the gsi1 index may list (the subclasses declare the index they query)."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+
+
 class TenantRecord(Model):
     class Meta(TableMeta):
         pass

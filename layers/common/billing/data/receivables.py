@@ -22,7 +22,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from billing.data.invoices import InvoiceRecord, partition
-from billing.data.models import Gsi1, TableMeta
+from billing.data.models import Gsi1, IndexedItem, TableMeta
 from billing.domain.calendar import timestamp
 from billing.domain.tenancy import Scope
 
@@ -39,15 +39,7 @@ def open_key(customer_id: str, due: str, invoice_id: str) -> str:
     return f"{customer_id}#{due}#{invoice_id}"
 
 
-class PaymentRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-
+class PaymentRecord(IndexedItem):
     payment_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
     date = UnicodeAttribute()
@@ -65,30 +57,16 @@ class PaymentRecord(Model):
         return json.loads(self.details)
 
 
-class CreditSource(Model):
+class CreditSource(IndexedItem):
     """A payment or a credit note with credit left, as the CREDIT index lists it."""
 
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     index = Gsi1()
     credit_cents = NumberAttribute(default=0)
 
 
-class OpenInvoice(Model):
+class OpenInvoice(IndexedItem):
     """An invoice or debit note with a balance, as the OPEN index lists it."""
 
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     index = Gsi1()
     invoice_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
