@@ -20,6 +20,8 @@ MethodName = Literal[
 ]
 Reference = Annotated[str, Field(min_length=1, max_length=100)]
 MAX_ALLOCATIONS = 90  # one DynamoDB transaction holds 100 items: the payment, its account, ledger, counter, invoices
+# A credit application writes the invoices, the payments and notes the credit comes from, and the account.
+MAX_CREDIT_TARGETS, MAX_CREDIT_SOURCES = 45, 50
 
 
 class MethodInput(Input):
@@ -57,7 +59,7 @@ class PaymentVoid(Input):
 
 
 class CreditApplication(Input):
-    allocations: Annotated[list[AllocationInput], Field(min_length=1, max_length=MAX_ALLOCATIONS)] | None = Field(
+    allocations: Annotated[list[AllocationInput], Field(min_length=1, max_length=MAX_CREDIT_TARGETS)] | None = Field(
         default=None, description="Omitted: the customer's whole credit goes to the oldest-due invoices first."
     )
 

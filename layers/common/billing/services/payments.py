@@ -22,6 +22,8 @@ from billing.domain.tenancy import Scope
 from billing.schemas.common import ListPage
 from billing.schemas.payments import (
     MAX_ALLOCATIONS,
+    MAX_CREDIT_SOURCES,
+    MAX_CREDIT_TARGETS,
     AllocationInput,
     AppliedCredit,
     CreditApplication,
@@ -126,7 +128,9 @@ def _requested(
     return result
 
 
-def _oldest_first(scope: Scope, customer_id: str, amount: int) -> list[tuple[InvoiceRecord, int]]:
+def _oldest_first(
+    scope: Scope, customer_id: str, amount: int, *, max_items: int = MAX_ALLOCATIONS
+) -> list[tuple[InvoiceRecord, int]]:
     """The customer's open invoices, oldest due first, read consistently (the index may lag a moment)."""
     listed = data.open_invoices(scope, customer_id)
     fresh = data.invoices_by_id(scope, {item.invoice_id for item in listed})
@@ -135,7 +139,7 @@ def _oldest_first(scope: Scope, customer_id: str, amount: int) -> list[tuple[Inv
         for r in fresh.values()
         if r.status == "authorized" and r.balance_cents
     ]
-    return [(fresh[i], cents) for i, cents in allocate_oldest_first(amount, items, max_items=MAX_ALLOCATIONS)]
+    return [(fresh[i], cents) for i, cents in allocate_oldest_first(amount, items, max_items=max_items)]
 
 
 # ---------------------------------------------------------------- use cases
@@ -304,16 +308,17 @@ def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> Cre
         notes = data.invoices_by_id(
             scope, {s.sk.removeprefix("INVOICE#") for s in listed if s.sk.startswith("INVOICE#")}
         )
-        sources = sorted(
+        every_source = sorted(
             [p for p in payments.values() if p.status == "posted" and p.credit_cents]
             + [n for n in notes.values() if n.credit_cents],
             key=lambda s: (s.gsi1sk or "", s.sk),
         )
+        sources = every_source[:MAX_CREDIT_SOURCES]  # the oldest credit first; a later application uses the rest
         available = sum(int(s.credit_cents) for s in sources)
         if body.allocations is not None:
             targets = _requested(scope, customer_id, body.allocations, available, "the customer's credit")
         else:
-            targets = _oldest_first(scope, customer_id, available)
+            targets = _oldest_first(scope, customer_id, available, max_items=MAX_CREDIT_TARGETS)
         changes, applied = Changes(scope), []
         paid: dict[str, int] = {}
         credited: dict[str, int] = {}
@@ -350,7 +355,7 @@ def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> Cre
                 AppliedCredit(invoice=a["invoice"], amount=format_cents(a["cents"]), source=a["source"])
                 for a in applied
             ],
-            credit_left=format_cents(available - total),
+            credit_left=format_cents(sum(int(s.credit_cents) for s in every_source) - total),
         )
 
     return retrying(attempt)
