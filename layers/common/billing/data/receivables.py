@@ -1,11 +1,12 @@
-"""Receivables in the tenant's partition: payments, each customer's account totals, the ledger statements read, and
-the receipt counter. Amounts are integer centavos, so DynamoDB compares and adds them exactly.
+"""Receivables: payments in the tenant's partition, each customer's account and ledger in small partitions of their
+own (so reading one never walks a tenant's vouchers), and the receipt counter. Amounts are integer centavos, so
+DynamoDB compares and adds them exactly.
 
-T#<tenant>#<mode> / PAYMENT#<id>                       a payment        gsi1 while it has credit left:
-                                                                         CREDIT#<tenant>#<mode> / <customer>#<date>#<id>
-T#<tenant>#<mode> / ACCOUNT#<customer>                 the customer's totals (invoiced, paid, outstanding, credit)
-T#<tenant>#<mode> / LEDGER#<customer>#<date>#<ref>#<n>  one statement movement
-T#<tenant>#<mode> / COUNTER#RECEIPT                    the last receipt number
+T#<tenant>#<mode> / PAYMENT#<id>                 a payment        gsi1 while it has credit left:
+                                                                   CREDIT#<tenant>#<mode> / <customer>#<date>#<id>
+T#<tenant>#<mode> / COUNTER#RECEIPT              the last receipt number
+ACCOUNTS#<tenant>#<mode> / <customer>            the customer's totals and what is open per due date
+LEDGER#<tenant>#<mode>#<customer> / <date>#<ref>#<kind>   one statement movement
 
 Invoices carry their own receivable fields (data/invoices.py) and, while something is owed,
 gsi1 OPEN#<tenant>#<mode> / <customer>#<due date>#<id>; credit notes with credit left use the CREDIT index too.
@@ -33,6 +34,14 @@ def open_partition(scope: Scope) -> str:
 
 def credit_partition(scope: Scope) -> str:
     return f"CREDIT#{scope.tenant_id}#{scope.mode}"
+
+
+def accounts_partition(scope: Scope) -> str:
+    return f"ACCOUNTS#{scope.tenant_id}#{scope.mode}"
+
+
+def ledger_partition(scope: Scope, customer_id: str) -> str:
+    return f"LEDGER#{scope.tenant_id}#{scope.mode}#{customer_id}"
 
 
 def open_key(customer_id: str, due: str, invoice_id: str) -> str:
@@ -79,14 +88,29 @@ class AccountRecord(Model):
         pass
 
     pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    customer_id = UnicodeAttribute()
+    sk = UnicodeAttribute(range_key=True)  # the customer id
     invoiced_cents = NumberAttribute(default=0)  # invoices and debit notes
     credited_cents = NumberAttribute(default=0)  # credit notes
     paid_cents = NumberAttribute(default=0)  # payments, less voided ones
-    outstanding_cents = NumberAttribute(default=0)  # what open invoices still owe
     credit_cents = NumberAttribute(default=0)  # paid or credited and not applied to any invoice
+    open_by_due = UnicodeAttribute(default="{}")  # JSON {due date: cents still owed}: outstanding, overdue, aging
     updated_at = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+    @property
+    def customer_id(self) -> str:
+        return self.sk
+
+    @property
+    def open(self) -> dict[str, int]:
+        return json.loads(self.open_by_due)
+
+    @property
+    def outstanding_cents(self) -> int:
+        return sum(self.open.values())
+
+    def overdue_cents(self, today: str) -> int:
+        return sum(cents for due, cents in self.open.items() if due < today)
 
 
 class LedgerRecord(Model):
@@ -136,10 +160,9 @@ def payments(scope: Scope, *, condition=None, starting_after: str | None = None)
             yield record
 
 
-def open_invoices(scope: Scope, customer_id: str | None = None) -> list[OpenInvoice]:
-    """Invoices with a balance (of one customer, or all), oldest due first within a customer."""
-    key = OpenInvoice.gsi1sk.startswith(f"{customer_id}#") if customer_id else None
-    return list(OpenInvoice.index.query(open_partition(scope), key))
+def open_invoices(scope: Scope, customer_id: str) -> list[OpenInvoice]:
+    """The customer's invoices with a balance, oldest due first."""
+    return list(OpenInvoice.index.query(open_partition(scope), OpenInvoice.gsi1sk.startswith(f"{customer_id}#")))
 
 
 def credit_sources(scope: Scope, customer_id: str) -> list[CreditSource]:
@@ -149,17 +172,17 @@ def credit_sources(scope: Scope, customer_id: str) -> list[CreditSource]:
 
 def account(scope: Scope, customer_id: str) -> AccountRecord:
     try:
-        return AccountRecord.get(partition(scope), f"ACCOUNT#{customer_id}", consistent_read=True)
+        return AccountRecord.get(accounts_partition(scope), customer_id, consistent_read=True)
     except AccountRecord.DoesNotExist:
-        return AccountRecord(partition(scope), f"ACCOUNT#{customer_id}", customer_id=customer_id)
+        return AccountRecord(accounts_partition(scope), customer_id)
 
 
 def accounts(scope: Scope) -> list[AccountRecord]:
-    return list(AccountRecord.query(partition(scope), AccountRecord.sk.startswith("ACCOUNT#")))
+    return list(AccountRecord.query(accounts_partition(scope)))
 
 
 def ledger(scope: Scope, customer_id: str) -> list[LedgerRecord]:
-    return list(LedgerRecord.query(partition(scope), LedgerRecord.sk.startswith(f"LEDGER#{customer_id}#")))
+    return list(LedgerRecord.query(ledger_partition(scope, customer_id)))
 
 
 def invoices_by_id(scope: Scope, invoice_ids: set[str]) -> dict[str, InvoiceRecord]:
@@ -192,6 +215,7 @@ class Changes:
     def __init__(self, scope: Scope):
         self.scope = scope
         self._steps: list = []
+        self._accounts: dict[str, AccountRecord] = {}
 
     def save(self, record: Model, condition=None) -> None:
         self._steps.append(lambda t: t.save(record, condition=condition))
@@ -201,16 +225,32 @@ class Changes:
             lambda t: t.update(record, actions=actions, condition=condition, add_version_condition=False)
         )
 
+    def account(self, customer_id: str) -> AccountRecord:
+        """The customer's account as read now; saved with the transaction, version-checked."""
+        if customer_id not in self._accounts:
+            self._accounts[customer_id] = account(self.scope, customer_id)
+        return self._accounts[customer_id]
+
     def add_to_account(self, customer_id: str, **cents: int) -> None:
-        record = AccountRecord(partition(self.scope), f"ACCOUNT#{customer_id}")
-        actions = [AccountRecord.customer_id.set(customer_id), AccountRecord.updated_at.set(timestamp())]
-        actions += [getattr(AccountRecord, name).add(value) for name, value in cents.items() if value]
-        self._steps.append(lambda t: t.update(record, actions=actions))
+        record = self.account(customer_id)
+        for name, value in cents.items():
+            setattr(record, name, int(getattr(record, name) or 0) + value)
+
+    def owe(self, customer_id: str, due: str, cents: int) -> None:
+        """Move what the customer owes with `due` as its due date (negative: paid or credited)."""
+        record = self.account(customer_id)
+        open_by_due = record.open
+        left = open_by_due.get(due, 0) + cents
+        if left:
+            open_by_due[due] = left
+        else:
+            open_by_due.pop(due, None)
+        record.open_by_due = json.dumps(dict(sorted(open_by_due.items())))
 
     def ledger(self, customer_id: str, *, date: str, kind: str, reference: str, concept: str, debit=0, credit=0):
         entry = LedgerRecord(
-            partition(self.scope),
-            f"LEDGER#{customer_id}#{date}#{reference}#{kind}",
+            ledger_partition(self.scope, customer_id),
+            f"{date}#{reference}#{kind}",
             date=date,
             kind=kind,
             reference=reference,
@@ -226,6 +266,9 @@ class Changes:
             with TransactWrite(connection=Connection(region=InvoiceRecord.Meta.region)) as transaction:
                 for step in self._steps:
                     step(transaction)
+                for record in self._accounts.values():
+                    record.updated_at = timestamp()
+                    transaction.save(record)
         except TransactWriteError as error:
             reasons = error.cancellation_reasons or []
             if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):

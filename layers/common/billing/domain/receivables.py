@@ -179,8 +179,9 @@ def statement(movements: list[Movement], start: date | None, end: date | None) -
     return Statement(opening, tuple(rows), running)
 
 
-def aging(open_items: list[OpenItem], today: date) -> dict[str, int]:
+def aging(owed_by_due: dict[date, int], today: date) -> dict[str, int]:
+    """What is owed, by days past its due date."""
     buckets = dict.fromkeys(AGING_BUCKETS, 0)
-    for item in open_items:
-        buckets[aging_bucket(item.due, today)] += item.balance_cents
+    for due, cents in owed_by_due.items():
+        buckets[aging_bucket(due, today)] += cents
     return buckets

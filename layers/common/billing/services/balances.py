@@ -1,7 +1,7 @@
 """Who owes what: every customer's balance, and one customer's account statement with aging.
 
-Both read maintained totals and indexes, never every voucher: the per-customer account records, the OPEN index of
-invoices with a balance, and the customer's own ledger."""
+Both read maintained records, never a tenant's vouchers: the customers' account records (totals and what is open
+per due date, in a partition of their own) and the customer's own ledger partition."""
 
 import csv
 import io
@@ -11,7 +11,7 @@ from billing.data import receivables as data
 from billing.domain.calendar import today_ar
 from billing.domain.errors import InvalidField, NotFound
 from billing.domain.ids import has_prefix
-from billing.domain.receivables import Movement, OpenItem, aging, format_cents, statement
+from billing.domain.receivables import Movement, aging, format_cents, statement
 from billing.domain.tenancy import Scope
 from billing.schemas.common import ListPage
 from billing.schemas.payments import Aging, CustomerBalance, Statement, StatementRow
@@ -32,20 +32,16 @@ def list_balances(
     if field not in SORTS:
         raise InvalidField(f"sort must be one of {', '.join(SORTS)}, optionally prefixed with -.", param="sort")
     today = today_ar().isoformat()
-    overdue: dict[str, int] = {}
-    for item in data.open_invoices(scope):
-        if item.due_date < today:
-            overdue[item.customer_id] = overdue.get(item.customer_id, 0) + int(item.balance_cents)
     rows = [
         {
             "customer": a.customer_id,
             "invoiced": int(a.invoiced_cents),
             "credited": int(a.credited_cents),
             "paid": int(a.paid_cents),
-            "outstanding": int(a.outstanding_cents),
-            "overdue": overdue.get(a.customer_id, 0),
+            "outstanding": a.outstanding_cents,
+            "overdue": a.overdue_cents(today),
             "credit": int(a.credit_cents),
-            "balance": int(a.outstanding_cents) - int(a.credit_cents),
+            "balance": a.outstanding_cents - int(a.credit_cents),
         }
         for a in data.accounts(scope)
     ]
@@ -105,11 +101,8 @@ def customer_statement(scope: Scope, customer_id: str, date_from: date | None, d
             return int(record.balance_cents if record.balance_cents is not None else record.credit_cents or 0)
         return int(payments[reference].credit_cents) if reference in payments else 0
 
-    open_items = [
-        OpenItem(i.invoice_id, date.fromisoformat(i.due_date), int(i.balance_cents))
-        for i in data.open_invoices(scope, customer_id)
-    ]
-    buckets = aging(open_items, today_ar())
+    owed = data.account(scope, customer_id).open
+    buckets = aging({date.fromisoformat(due): cents for due, cents in owed.items()}, today_ar())
     return Statement(
         customer=customer_id,
         name=customer.name,

@@ -197,9 +197,7 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
         changes.update(counter, [data.CounterRecord.value.set(number)], condition=counter_condition)
         for invoice, cents in allocations:
             move_balance(changes, invoice, paid=cents)
-        changes.add_to_account(
-            customer.id, paid_cents=total, outstanding_cents=-allocated, credit_cents=total - allocated
-        )
+        changes.add_to_account(customer.id, paid_cents=total, credit_cents=total - allocated)
         changes.ledger(
             customer.id,
             date=paid_on,
@@ -273,10 +271,7 @@ def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> 
         record.gsi1pk = record.gsi1sk = None
         record.updated_at = timestamp()
         changes.save(record)  # version-checked: a concurrent credit application or void makes this attempt retry
-        allocated = sum(per_invoice.values())
-        changes.add_to_account(
-            record.customer_id, paid_cents=-int(record.total_cents), outstanding_cents=allocated, credit_cents=-credit
-        )
+        changes.add_to_account(record.customer_id, paid_cents=-int(record.total_cents), credit_cents=-credit)
         changes.ledger(
             record.customer_id,
             date=today_ar().isoformat(),
@@ -347,7 +342,7 @@ def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> Cre
                 _spend_credit(changes, source, left, [a for a in applied if a["source"] == _source_id(source)], now)
         total = sum(a["cents"] for a in applied)
         if total:
-            changes.add_to_account(customer_id, outstanding_cents=-total, credit_cents=-total)
+            changes.add_to_account(customer_id, credit_cents=-total)
             changes.commit()
         return CreditApplicationResult(
             customer=customer_id,

@@ -46,6 +46,7 @@ def move_balance(changes: Changes, invoice: InvoiceRecord, *, paid: int = 0, cre
         actions += [InvoiceRecord.gsi1pk.remove(), InvoiceRecord.gsi1sk.remove()]
     condition = (InvoiceRecord.balance_cents == int(invoice.balance_cents)) & (InvoiceRecord.status == "authorized")
     changes.update(invoice, actions, condition=condition)
+    changes.owe(invoice.customer_id, invoice.due_date, -(paid + credited))
     return balance
 
 
@@ -76,7 +77,8 @@ def _post(scope: Scope, invoice: InvoiceRecord) -> None:
             invoice.gsi1pk = data.open_partition(scope)
             invoice.gsi1sk = data.open_key(customer, invoice.due_date, invoice.invoice_id)
         changes.save(invoice)
-        changes.add_to_account(customer, invoiced_cents=amount, outstanding_cents=amount)
+        changes.add_to_account(customer, invoiced_cents=amount)
+        changes.owe(customer, invoice.due_date, amount)
         changes.ledger(customer, **movement, debit=amount)
     else:
         left = amount
@@ -92,7 +94,7 @@ def _post(scope: Scope, invoice: InvoiceRecord) -> None:
                 f"{customer}#{invoice.issue_date}#{invoice.invoice_id}",
             )
         changes.save(invoice)
-        changes.add_to_account(customer, credited_cents=amount, outstanding_cents=-(amount - left), credit_cents=left)
+        changes.add_to_account(customer, credited_cents=amount, credit_cents=left)
         changes.ledger(customer, **movement, credit=amount)
     try:
         changes.commit()
