@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian tools the PDF tests use: pdftotext, pdftoppm, pdfinfo (poppler-utils) read and render PDFs; zbarimg reads the QR.
 TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg
 
-.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf build deploy clean
+.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf bench-receivables build deploy clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench-cae: $(STAMP)
 ## PDF rendering: ms and bytes of a one-page and a 300-line voucher.
 bench-pdf: $(STAMP)
 	$(BIN)/python -m bench.pdf_render
+
+## GET /v1/balances and a customer's statement, timed, after 5,000 invoices and 5,000 payments for one tenant.
+bench-receivables: $(STAMP)
+	$(BIN)/python -m bench.receivables
 
 ## Deployment (needs the AWS SAM CLI: pip install aws-sam-cli). ENV=dev or ENV=prod.
 build:

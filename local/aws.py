@@ -29,9 +29,9 @@ def start_moto(port: int):
     """Start moto in this process (0 = any free port); returns (server, endpoint). OSError if the port is taken."""
     from moto.server import ThreadedMotoServer
 
-    from local import moto_transactions
+    from local import moto_dynamodb
 
-    moto_transactions.install()
+    moto_dynamodb.install()
     if port:
         # ThreadedMotoServer.start() would wait forever if its thread cannot bind: fail first, here.
         with socket.socket() as probe:

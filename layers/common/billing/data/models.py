@@ -7,7 +7,10 @@ Key layout:
   T#<tenant_id>#<mode> / <KIND>#<id>     everything a tenant owns, per mode (customers, setup, ...)
 """
 
+from functools import lru_cache
+
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -22,6 +25,12 @@ def condition_failed(error: PynamoDBException) -> bool:
 
 class TableMeta:
     table_name = table_name()
+
+
+@lru_cache(maxsize=1)
+def transactions() -> Connection:
+    """The connection transactions go through, one per container: building one (a botocore client) costs ~60 ms."""
+    return Connection(region=TenantRecord.Meta.region)
 
 
 class Gsi1(GlobalSecondaryIndex):

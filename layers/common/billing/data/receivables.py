@@ -17,13 +17,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from billing.data.invoices import InvoiceRecord, partition
-from billing.data.models import Gsi1, IndexedItem, TableMeta
+from billing.data.models import Gsi1, IndexedItem, TableMeta, transactions
 from billing.domain.calendar import timestamp
 from billing.domain.tenancy import Scope
 
@@ -195,6 +194,26 @@ def payments_by_id(scope: Scope, payment_ids: set[str]) -> dict[str, PaymentReco
     return {record.payment_id: record for record in PaymentRecord.batch_get(keys, consistent_read=True)}
 
 
+def remaining(scope: Scope, references: set[str]) -> dict[str, int]:
+    """What is left today on each voucher (its balance, or a credit note's credit) and payment (its credit), reading
+    only those figures."""
+    keys = [(partition(scope), f"INVOICE#{r}") for r in references if r.startswith("inv_")]
+    left = {
+        record.invoice_id: int(record.balance_cents if record.balance_cents is not None else record.credit_cents or 0)
+        for record in InvoiceRecord.batch_get(
+            keys, consistent_read=True, attributes_to_get=["pk", "sk", "invoice_id", "balance_cents", "credit_cents"]
+        )
+    }
+    keys = [(partition(scope), f"PAYMENT#{r}") for r in references if r.startswith("pay_")]
+    left |= {
+        record.payment_id: int(record.credit_cents)
+        for record in PaymentRecord.batch_get(
+            keys, consistent_read=True, attributes_to_get=["pk", "sk", "payment_id", "credit_cents"]
+        )
+    }
+    return left
+
+
 def receipt_counter(scope: Scope) -> CounterRecord:
     try:
         return CounterRecord.get(partition(scope), "COUNTER#RECEIPT", consistent_read=True)
@@ -263,7 +282,7 @@ class Changes:
 
     def commit(self) -> None:
         try:
-            with TransactWrite(connection=Connection(region=InvoiceRecord.Meta.region)) as transaction:
+            with TransactWrite(connection=transactions()) as transaction:
                 for step in self._steps:
                     step(transaction)
                 for record in self._accounts.values():

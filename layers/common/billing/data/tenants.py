@@ -1,10 +1,9 @@
 """Tenants and their API keys."""
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from billing.data.models import ApiKeyRecord, CuitClaim, TenantRecord
+from billing.data.models import ApiKeyRecord, CuitClaim, TenantRecord, transactions
 from billing.domain.errors import Conflict
 
 
@@ -16,7 +15,7 @@ def insert_tenant(tenant: TenantRecord) -> None:
     """The tenant and its CUIT claim together, or neither."""
     claim = CuitClaim(f"CUIT#{tenant.cuit}", tenant_id=tenant.tenant_id)
     try:
-        with TransactWrite(connection=Connection(region=TenantRecord.Meta.region)) as transaction:
+        with TransactWrite(connection=transactions()) as transaction:
             transaction.save(claim, condition=CuitClaim.pk.does_not_exist())
             transaction.save(tenant, condition=TenantRecord.pk.does_not_exist())
     except TransactWriteError as error:

@@ -91,16 +91,7 @@ def customer_statement(scope: Scope, customer_id: str, date_from: date | None, d
         for e in entries
     ]
     result = statement(movements, date_from, end)
-    shown = {row.movement.reference for row in result.rows}
-    invoices = data.invoices_by_id(scope, {r for r in shown if r.startswith("inv_")})
-    payments = data.payments_by_id(scope, {r for r in shown if r.startswith("pay_")})
-
-    def remaining(reference: str) -> int:
-        if reference in invoices:
-            record = invoices[reference]
-            return int(record.balance_cents if record.balance_cents is not None else record.credit_cents or 0)
-        return int(payments[reference].credit_cents) if reference in payments else 0
-
+    left = data.remaining(scope, {row.movement.reference for row in result.rows})
     owed = data.account(scope, customer_id).open
     buckets = aging({date.fromisoformat(due): cents for due, cents in owed.items()}, today_ar())
     return Statement(
@@ -117,7 +108,7 @@ def customer_statement(scope: Scope, customer_id: str, date_from: date | None, d
                 concept=row.movement.concept,
                 debit=format_cents(row.movement.debit_cents),
                 credit=format_cents(row.movement.credit_cents),
-                remaining=format_cents(remaining(row.movement.reference)),
+                remaining=format_cents(left.get(row.movement.reference, 0)),
                 balance=format_cents(row.balance_cents),
             )
             for row in result.rows
