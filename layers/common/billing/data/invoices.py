@@ -14,7 +14,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttrib
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 
-from billing.data.models import Gsi1, IndexedItem, TableMeta, condition_failed
+from billing.data.models import Gsi1, IndexedItem, TableMeta, condition_failed, newest_first
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
@@ -158,16 +158,7 @@ def still_pending(scope: Scope, records: list[InvoiceRecord]) -> list[InvoiceRec
 
 
 def listing(scope: Scope, *, condition=None, starting_after: str | None = None) -> Iterator[InvoiceRecord]:
-    """Newest first; `condition` filters server-side."""
-    upper = f"INVOICE#{starting_after}" if starting_after else "INVOICE#\uffff"
-    for record in InvoiceRecord.query(
-        partition(scope),
-        InvoiceRecord.sk.between("INVOICE#", upper),
-        filter_condition=condition,
-        scan_index_forward=False,
-    ):
-        if record.sk != upper:
-            yield record
+    return newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition, starting_after=starting_after)
 
 
 # ---------------------------------------------------------------- in-flight batches

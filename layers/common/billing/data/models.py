@@ -54,6 +54,16 @@ class IndexedItem(Model):
     gsi1sk = UnicodeAttribute(null=True)
 
 
+def newest_first(model: type[IndexedItem], pk: str, kind: str, *, condition=None, starting_after: str | None = None):
+    """The `<kind>#<id>` items of a partition, newest id first, after the cursor; `condition` filters server-side."""
+    upper = f"{kind}#{starting_after}" if starting_after else f"{kind}#\uffff"
+    for record in model.query(
+        pk, model.sk.between(f"{kind}#", upper), filter_condition=condition, scan_index_forward=False
+    ):
+        if record.sk != upper:
+            yield record
+
+
 class TenantRecord(Model):
     class Meta(TableMeta):
         pass

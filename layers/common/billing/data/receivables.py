@@ -22,7 +22,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from billing.data.invoices import InvoiceRecord, partition
-from billing.data.models import Gsi1, IndexedItem, TableMeta, transactions
+from billing.data.models import Gsi1, IndexedItem, TableMeta, newest_first, transactions
 from billing.domain.calendar import timestamp
 from billing.domain.tenancy import Scope
 
@@ -147,16 +147,7 @@ def payment(scope: Scope, payment_id: str) -> PaymentRecord | None:
 
 
 def payments(scope: Scope, *, condition=None, starting_after: str | None = None) -> Iterator[PaymentRecord]:
-    """Newest first; `condition` filters server-side."""
-    upper = f"PAYMENT#{starting_after}" if starting_after else "PAYMENT#\uffff"
-    for record in PaymentRecord.query(
-        partition(scope),
-        PaymentRecord.sk.between("PAYMENT#", upper),
-        filter_condition=condition,
-        scan_index_forward=False,
-    ):
-        if record.sk != upper:
-            yield record
+    return newest_first(PaymentRecord, partition(scope), "PAYMENT", condition=condition, starting_after=starting_after)
 
 
 def open_invoices(scope: Scope, customer_id: str) -> list[OpenInvoice]:
