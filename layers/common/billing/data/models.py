@@ -7,11 +7,16 @@ Key layout:
   T#<tenant_id>#<mode> / <KIND>#<id>     everything a tenant owns, per mode (customers, setup, ...)
 """
 
+import functools
+import itertools
+import operator
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -52,6 +57,18 @@ class IndexedItem(Model):
     sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+
+
+def all_of(*parts: Condition | None) -> Condition | None:
+    """The filters that apply (None parts are left out), joined with AND; None when none does."""
+    present = [part for part in parts if part is not None]
+    return functools.reduce(operator.and_, present) if present else None
+
+
+def first_page(records: Iterable, limit: int) -> tuple[list, bool]:
+    """Up to `limit` records, and whether there are more (reads one record past the page, no further)."""
+    found = list(itertools.islice(records, limit + 1))
+    return found[:limit], len(found) > limit
 
 
 def newest_first(model: type[IndexedItem], pk: str, kind: str, *, condition=None, starting_after: str | None = None):

@@ -66,20 +66,16 @@ class PaymentRecord(IndexedItem):
 
 
 class CreditSource(IndexedItem):
-    """A payment or a credit note with credit left, as the CREDIT index lists it."""
+    """A payment or a credit note with credit left, as the CREDIT index lists it (read again by key before use)."""
 
     index = Gsi1()
-    credit_cents = NumberAttribute(default=0)
 
 
 class OpenInvoice(IndexedItem):
-    """An invoice or debit note with a balance, as the OPEN index lists it."""
+    """An invoice or debit note with a balance, as the OPEN index lists it (read again by key before use)."""
 
     index = Gsi1()
     invoice_id = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    due_date = UnicodeAttribute(null=True)
-    balance_cents = NumberAttribute(default=0)
 
 
 class AccountRecord(Model):

@@ -6,11 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.expressions.condition import Condition
-
 from billing.clients import queues
 from billing.data import invoices as store
 from billing.data.invoices import InvoiceRecord
+from billing.data.models import all_of, first_page
 from billing.domain import money
 from billing.domain.calendar import today_ar
 from billing.domain.documents import DocumentType
@@ -423,19 +422,12 @@ def list_invoices(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> ListPage[Invoice]:
-    condition: Condition | None = None
-    for part in (
+    condition = all_of(
         InvoiceRecord.customer_id == customer if customer else None,
         InvoiceRecord.status == status if status else None,
         InvoiceRecord.voucher_type == voucher_type if voucher_type else None,
         InvoiceRecord.issue_date >= date_from if date_from else None,
         InvoiceRecord.issue_date <= date_to if date_to else None,
-    ):
-        if part is not None:
-            condition = part if condition is None else condition & part
-    found = []
-    for record in store.listing(scope, condition=condition, starting_after=starting_after):
-        found.append(record)
-        if len(found) > limit:
-            break
-    return ListPage[Invoice](data=[view(scope, r) for r in found[:limit]], has_more=len(found) > limit)
+    )
+    page, has_more = first_page(store.listing(scope, condition=condition, starting_after=starting_after), limit)
+    return ListPage[Invoice](data=[view(scope, r) for r in page], has_more=has_more)

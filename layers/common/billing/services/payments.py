@@ -5,6 +5,7 @@ from datetime import date
 
 from billing.data import receivables as data
 from billing.data.invoices import InvoiceRecord
+from billing.data.models import all_of, first_page
 from billing.data.receivables import Changes, PaymentRecord
 from billing.domain.calendar import timestamp, today_ar
 from billing.domain.errors import Conflict, InvalidField, NotFound
@@ -233,21 +234,14 @@ def list_payments(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> ListPage[Payment]:
-    condition = None
-    for part in (
+    condition = all_of(
         PaymentRecord.customer_id == customer if customer else None,
         PaymentRecord.status == status if status else None,
         PaymentRecord.date >= date_from if date_from else None,
         PaymentRecord.date <= date_to if date_to else None,
-    ):
-        if part is not None:
-            condition = part if condition is None else condition & part
-    found = []
-    for record in data.payments(scope, condition=condition, starting_after=starting_after):
-        found.append(record)
-        if len(found) > limit:
-            break
-    return ListPage[Payment](data=[view(scope, r) for r in found[:limit]], has_more=len(found) > limit)
+    )
+    page, has_more = first_page(data.payments(scope, condition=condition, starting_after=starting_after), limit)
+    return ListPage[Payment](data=[view(scope, r) for r in page], has_more=has_more)
 
 
 def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> Payment:
