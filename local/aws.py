@@ -29,9 +29,10 @@ def start_moto(port: int):
     """Start moto in this process (0 = any free port); returns (server, endpoint). OSError if the port is taken."""
     from moto.server import ThreadedMotoServer
 
-    from local import moto_dynamodb
+    from local import moto_dynamodb, moto_sqs
 
     moto_dynamodb.install()
+    moto_sqs.install()
     if port:
         # ThreadedMotoServer.start() would wait forever if its thread cannot bind: fail first, here.
         with socket.socket() as probe:

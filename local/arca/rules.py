@@ -9,7 +9,7 @@ Entry point: `evaluate(header, details, context) -> Evaluation`.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def parse_date(value: str | None) -> date | None:
     if not value or len(value) != 8 or not value.isdigit():
         return None
     try:
-        return datetime.strptime(value, "%Y%m%d").date()
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))  # strptime's answer, without its cost
     except ValueError:
         return None
 

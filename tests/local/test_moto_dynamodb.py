@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local.aws import client
+from local.template import Deployment
 
 
 @pytest.fixture
@@ -118,3 +119,98 @@ def test_queries_read_one_partition_in_key_order_and_indexes_in_index_order(depl
         "ExpressionAttributeValues": {":g": {"S": "open"}},
     }
     assert sort_keys(**by_index) == ["k5", "k5", "k4", "k4", "k3", "k3", "k2", "k2", "k1", "k1"]
+
+
+def test_item_operations_answer_the_same_on_the_plain_json_wire_as_on_motos_own():
+    """The in-process moto of the test session, each operation run on both paths: boto3 must parse the same answer."""
+    from local import moto_dynamodb
+    from tests.conftest import ENDPOINT
+
+    dynamodb = client("dynamodb", Deployment(endpoint=ENDPOINT))
+    name = f"wire-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk", "gpk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by_g",
+                "KeySchema": [{"AttributeName": "gpk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    every_type = {
+        "s": {"S": "año ñandú \" \u00e9"}, "n": {"N": "-12.50"}, "t": {"BOOL": True}, "nothing": {"NULL": True},
+        "l": {"L": [{"S": "a"}, {"N": "1"}, {"M": {"deep": {"L": []}}}]}, "m": {"M": {"k": {"SS": ["x", "y"]}}},
+        "ns": {"NS": ["1", "2.5"]}, "b": {"B": b"\x00\xff"}, "bs": {"BS": [b"\x01"]},
+    }  # fmt: skip
+
+    def item(partition: str, n: int) -> dict:
+        return {"pk": {"S": partition}, "sk": {"S": f"k{n}"}, "gpk": {"S": "g"}, "v": {"N": str(n)}}
+
+    def run(path: str) -> list:
+        partition = f"{path}-{uuid.uuid4().hex[:6]}"
+
+        def key(n):
+            return {"pk": {"S": partition}, "sk": {"S": f"k{n}"}}
+
+        answers = []
+
+        def answer(response):
+            response.pop("ResponseMetadata", None)
+            answers.append(response)
+
+        for n in range(5):
+            answer(dynamodb.put_item(TableName=name, Item=item(partition, n), ReturnConsumedCapacity="TOTAL"))
+        answer(dynamodb.put_item(TableName=name, Item={**item(partition, 9), **every_type}))
+        answer(dynamodb.get_item(TableName=name, Key=key(9), ConsistentRead=True))
+        answer(dynamodb.get_item(TableName=name, Key=key(1), ProjectionExpression="v, pk"))
+        answer(dynamodb.get_item(TableName=name, Key=key(8)))
+        query = {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": partition}}}
+        page = dynamodb.query(TableName=name, Limit=2, **query)
+        answer({**page, "LastEvaluatedKey": page["LastEvaluatedKey"]["sk"]})
+        answer(dynamodb.query(TableName=name, ScanIndexForward=False, FilterExpression="v > :two",
+                              ExpressionAttributeValues={":p": {"S": partition}, ":two": {"N": "2"}},
+                              KeyConditionExpression="pk = :p", Select="COUNT"))  # fmt: skip
+        answer(dynamodb.update_item(TableName=name, Key=key(1), UpdateExpression="SET v = v + :one, w = :w",
+                                    ExpressionAttributeValues={":one": {"N": "1"}, ":w": {"L": [{"S": "x"}]}},
+                                    ReturnValues="ALL_NEW"))  # fmt: skip
+        answer(dynamodb.delete_item(TableName=name, Key=key(0), ReturnValues="ALL_OLD"))
+        answer(dynamodb.batch_get_item(RequestItems={name: {"Keys": [key(2), key(3), key(7)], "ConsistentRead": True}}))
+        answer(dynamodb.batch_write_item(RequestItems={name: [{"PutRequest": {"Item": item(partition, 5)}},
+                                                               {"DeleteRequest": {"Key": key(4)}}]}))  # fmt: skip
+        answer(dynamodb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": name, "Item": item(partition, 6), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Update": {"TableName": name, "Key": key(2), "UpdateExpression": "REMOVE v"}},
+        ]))  # fmt: skip
+        answer(dynamodb.transact_get_items(TransactItems=[{"Get": {"TableName": name, "Key": key(2)}},
+                                                          {"Get": {"TableName": name, "Key": key(6)}}]))  # fmt: skip
+        with pytest.raises(ClientError) as refused:
+            dynamodb.transact_write_items(TransactItems=[
+                {"ConditionCheck": {"TableName": name, "Key": key(2), "ConditionExpression": "attribute_exists(v)",
+                                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}])  # fmt: skip
+        answers.append(refused.value.response["CancellationReasons"])
+        scanned = dynamodb.scan(TableName=name, FilterExpression="pk = :p", ExpressionAttributeValues=query[
+            "ExpressionAttributeValues"])["Items"]  # fmt: skip
+        answers.append(sorted(scanned, key=lambda i: i["sk"]["S"]))
+        return [_without_partition(a, partition) for a in answers]
+
+    plain = run("plain")
+    moto_dynamodb.plain_json_wire = False
+    try:
+        own = run("own")
+    finally:
+        moto_dynamodb.plain_json_wire = True
+    assert plain == own
+    assert plain[6]["Item"]["b"] == {"B": b"\x00\xff"}  # binary values keep moto's own path, and round-trip
+
+
+def _without_partition(value, partition: str):
+    """The answers of the two runs differ only by their partition key."""
+    if isinstance(value, dict):
+        return {k: _without_partition(v, partition) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_partition(v, partition) for v in value]
+    return "<partition>" if value == partition else value
