@@ -7,7 +7,9 @@ serializes every DynamoDB write, and a transaction saves and restores only the i
 it updates: a put or a delete replaces an item, so the old one can be kept as it is).
 
 Queries: moto answers every Query by sorting every item of the table (about 200 ms at 20,000 items), where DynamoDB
-reads one partition. Here a query of the table reads its partition only, and a query of an index skips that sort
+reads one partition; and it reads an index's items as the table's, so a query of an index that projects a few
+attributes stops at 1 MB of whole items where DynamoDB reads 1 MB of index items. Here a query of the table reads
+its partition only, and a query of an index reads the index's items in its partition only, and skips that sort
 (moto sorts what the index query found anyway), and sorts by the attributes' values, as DynamoType compares them,
 instead of through DynamoType's Python comparisons.
 
@@ -25,9 +27,11 @@ The wire: moto reads every item request and writes every item response through a
 that walks each attribute value: 1.3 ms per item of a BatchGetItem, 2.5 ms per item of a Query page. DynamoDB's JSON
 is already the shape moto's item operations take and give, so they are read and written with `json` here (about 20x
 faster); anything else, errors, and requests carrying binary values (base64 on the wire, bytes inside moto) keep
-moto's own path. Results are the same; only the time changes.
+moto's own path. Results are the same (but for the size of an index query's pages, now DynamoDB's); only the time
+changes.
 """
 
+import contextlib
 import copy
 import functools
 import json
@@ -36,7 +40,30 @@ import types
 
 _LOCK = threading.RLock()
 _QUERY = threading.local()  # the (table, partition key) a query of this thread reads, while it runs
-_NO_COPY = types.SimpleNamespace(deepcopy=lambda value, memo=None: value)  # moto's table backup becomes a no-op
+_SKIPPING_COPIES = threading.local()  # set while this thread runs moto code whose deep copies are not needed
+
+
+class _Copies(types.ModuleType):
+    """The `copy` module as moto's DynamoDB modules see it: as it is, but deep copies are skipped in the thread that
+    asked (a transaction's table backup, a projected query's copy of its results); other threads copy as usual."""
+
+    def __getattr__(self, name: str):
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value, memo=None):
+        return value if getattr(_SKIPPING_COPIES, "active", False) else copy.deepcopy(value, memo)
+
+
+@contextlib.contextmanager
+def _without_deep_copies():
+    outer, _SKIPPING_COPIES.active = getattr(_SKIPPING_COPIES, "active", False), True
+    try:
+        yield
+    finally:
+        _SKIPPING_COPIES.active = outer
+
+
 # The item operations whose requests and responses are plain DynamoDB JSON (see the module's docstring).
 PLAIN_JSON_OPERATIONS = frozenset(
     {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem"}
@@ -69,6 +96,7 @@ def install() -> None:
     backend_class = models.DynamoDBBackend
     if getattr(backend_class, "_transactions_faithful", False):
         return
+    models.copy = _Copies("copy")
     _install_partition_queries()
     _install_plain_json_wire()
     _install_item_size_check()
@@ -96,9 +124,9 @@ def install() -> None:
                 (table, key, copy.deepcopy(item) if identity in updated else item)
                 for identity, (table, key, item) in saved.items()
             ]
-            module_copy, models.copy = models.copy, _NO_COPY
             try:
-                return original(self, transact_items)
+                with _without_deep_copies():  # moto's own backup of every table it touches
+                    return original(self, transact_items)
             except Exception:
                 for table_name, key, item in saved:
                     table = self.get_table(table_name)
@@ -107,8 +135,6 @@ def install() -> None:
                     else:
                         table.put_item(item.to_json()["Attributes"])
                 raise
-            finally:
-                models.copy = module_copy
 
     backend_class.transact_write_items = transact_write_items
     for name in ("put_item", "update_item", "delete_item"):
@@ -131,10 +157,35 @@ def _same(value, expected) -> bool:
     return value.cast_value == expected.cast_value if value.type == "N" else value.value == expected.value
 
 
+def _projected(index) -> list[str] | None:
+    """The attributes an index keeps (None: all of them), as moto's SecondaryIndex.project chooses them."""
+    projection = (index.projection or {}).get("ProjectionType")
+    if projection not in ("KEYS_ONLY", "INCLUDE"):
+        return None
+    names = index.table_key_attrs + [key["AttributeName"] for key in index.schema]
+    return names + (index.projection.get("NonKeyAttributes", []) if projection == "INCLUDE" else [])
+
+
+def _index_item(item, names: list[str]):
+    """The index's item: the table item's values of those attributes, shared, not copied (moto copies its answers)."""
+    from moto.dynamodb.models.dynamo_type import Item
+
+    index_item = Item.__new__(Item)
+    index_item.hash_key, index_item.range_key = item.hash_key, item.range_key
+    index_item.attrs = {name: item.attrs[name] for name in names if name in item.attrs}
+    return index_item
+
+
+def _key_value(value):
+    """What DynamoType compares a key attribute by (strings and binary as they are, numbers as Decimal)."""
+    return value.cast_value if value.type == "N" else value.value
+
+
 def _install_partition_queries() -> None:
     from moto.dynamodb.models import table as table_module
     from moto.dynamodb.models.table import Table
 
+    table_module.copy = _Copies("copy")
     every_item, query = Table.all_items, Table.query
 
     def all_items(self):
@@ -142,12 +193,14 @@ def _install_partition_queries() -> None:
         if reading is None or reading[0] is not self:
             return every_item(self)
         _, partition, index_key = reading
-        if index_key is not None:  # an index query: the items in the index's partition (moto checks and sorts them)
-            name, value = index_key
+        if index_key is not None:  # an index query: the index's items in its partition (moto checks and sorts them)
+            name, value, index = index_key
             items = self.items.values() if not self.range_key_attr else (
                 item for partition_items in self.items.values() for item in partition_items.values()
             )  # fmt: skip
-            return [item for item in items if _same(item.attrs.get(name), value)]
+            names = _projected(index)
+            found = (item for item in items if _same(item.attrs.get(name), value))
+            return list(found) if names is None else [_index_item(item, names) for item in found]
         if partition is None:  # an index with a composite key: moto filters and sorts what it finds itself
             if not self.range_key_attr:
                 return list(self.items.values())
@@ -161,28 +214,23 @@ def _install_partition_queries() -> None:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")  # moto passes it 8th, by position
         index_key = None
         if index_name and hash_key is not None:
-            schema = next((index.schema for index in self.all_indexes() if index.name == index_name), [])
-            names = [key["AttributeName"] for key in schema if key["KeyType"] == "HASH"]
-            index_key = (names[0], hash_key) if len(names) == 1 else None
+            index = next((index for index in self.all_indexes() if index.name == index_name), None)
+            names = [key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"] if index else []
+            index_key = (names[0], hash_key, index) if len(names) == 1 else None
         _QUERY.reading = (self, None if index_name else hash_key, index_key)
         projected = args[5] if len(args) > 5 else kwargs.get("projection_expressions")
         try:
             if not projected:
                 return query(self, hash_key, *args, **kwargs)
-            # moto copies every item it found, then builds new ones from the copies for the projection: no copy
-            # needed (under the lock, so no other thread's query goes without its copy meanwhile)
-            with _LOCK:
-                module_copy, table_module.copy = table_module.copy, _NO_COPY
-                try:
-                    return query(self, hash_key, *args, **kwargs)
-                finally:
-                    table_module.copy = module_copy
+            # moto copies every item it found, then builds new ones from the copies for the projection
+            with _without_deep_copies():
+                return query(self, hash_key, *args, **kwargs)
         finally:
             _QUERY.reading = None
 
     def sorted_items(self, hash_key_attrs, range_key_attrs, items):
         names = self._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
-        items.sort(key=lambda item: tuple(item.attrs[name].cast_value for name in names))  # DynamoType.__lt__'s
+        items.sort(key=lambda item: tuple(_key_value(item.attrs[name]) for name in names))  # as DynamoType.__lt__
         return items
 
     Table.all_items = all_items

@@ -74,9 +74,10 @@ def function_environment(function: Function, deployment: Deployment) -> dict[str
 
 
 class Worker:
-    def __init__(self, function: Function, deployment: Deployment):
+    def __init__(self, function: Function, deployment: Deployment, niceness: int = 0):
         self.function = function
         self.deployment = deployment
+        self.niceness = niceness
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._conn: Connection | None = None
@@ -142,6 +143,8 @@ class Worker:
             stderr=subprocess.PIPE,
             start_new_session=True,  # own process group: Ctrl-C goes to the stack, which stops workers itself
         )
+        if self.niceness:
+            os.setpriority(os.PRIO_PROCESS, self._process.pid, self.niceness)
         child.close()
         self._conn = Connection(parent.detach())
         for stream in (self._process.stdout, self._process.stderr):
@@ -191,11 +194,13 @@ class Worker:
 
 
 class Runtime:
-    """All functions of a stack, by logical id; workers start lazily."""
+    """All functions of a stack, by logical id; workers start lazily. `niceness` (by function) lowers a worker's CPU
+    priority, for a benchmark whose background functions would have machines of their own on AWS."""
 
-    def __init__(self, functions: dict[str, Function], deployment: Deployment):
+    def __init__(self, functions: dict[str, Function], deployment: Deployment, niceness: dict[str, int] | None = None):
         self.functions = functions
         self.deployment = deployment
+        self.niceness = niceness or {}
         self._workers: dict[str, Worker] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -208,7 +213,8 @@ class Runtime:
                 raise FunctionError(function, "Runtime.Closed", "the local stack is stopping")
             worker = self._workers.get(function)
             if worker is None:
-                worker = self._workers[function] = Worker(self.functions[function], self.deployment)
+                worker = Worker(self.functions[function], self.deployment, self.niceness.get(function, 0))
+                self._workers[function] = worker
         return worker.invoke(event)
 
     def close(self) -> None:

@@ -31,6 +31,23 @@ def find(element, name: str):
     return element.find(f"{{{NS}}}{name}") if element is not None else None
 
 
+class Children:
+    """An element whose children are indexed by tag once: a voucher is read field by field, and lxml's find walks
+    the children again for each field. Finds the first of repeated children, as lxml does."""
+
+    def __init__(self, element):
+        self.element = element
+        self.by_tag = {}
+        for child in reversed(element):
+            self.by_tag[child.tag] = child
+
+    def find(self, tag: str):
+        return self.by_tag.get(tag)
+
+    def findall(self, tag: str):
+        return self.element.findall(tag)
+
+
 def string(element, name: str) -> str | None:
     """The text of an optional string element; absent or empty is None."""
     found = find(element, name)
@@ -97,6 +114,7 @@ def cae_request(operation) -> tuple[dict[str, int], list[dict[str, Any]]]:
 
 def detail(element) -> dict[str, Any]:
     """One FECAEDetRequest with the WSDL's field names; absent optional fields None, absent arrays []."""
+    element = Children(element)
     result: dict[str, Any] = {
         "Concepto": integer(element, "Concepto"),
         "DocTipo": integer(element, "DocTipo"),
@@ -152,7 +170,7 @@ def _items(element, wrapper: str, item_name: str, read) -> list[dict[str, Any]]:
     container = find(element, wrapper)
     if container is None:
         return []
-    return [read(item) for item in container.findall(f"{{{NS}}}{item_name}")]
+    return [read(Children(item)) for item in container.findall(f"{{{NS}}}{item_name}")]
 
 
 def _associated_voucher(item) -> dict[str, Any]:

@@ -214,3 +214,43 @@ def _without_partition(value, partition: str):
     if isinstance(value, list):
         return [_without_partition(v, partition) for v in value]
     return "<partition>" if value == partition else value
+
+
+def test_a_query_of_a_narrow_index_pages_by_the_index_items_size_as_dynamodb_does(deployment):
+    """DynamoDB's 1 MB per Query page counts what it reads: index items, not the table's. moto counted whole items."""
+    dynamodb = client("dynamodb", deployment)
+    name = f"narrow-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "gpk", "gsk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "narrow",
+                "KeySchema": [
+                    {"AttributeName": "gpk", "KeyType": "HASH"},
+                    {"AttributeName": "gsk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["small"]},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    big = "x" * 20_000
+    for n in range(120):  # 2.4 MB of items, 120 small index items
+        item = {
+            "pk": {"S": f"p{n:03d}"},
+            "gpk": {"S": "g"},
+            "gsk": {"S": f"{n:03d}"},
+            "small": {"N": "1"},
+            "big": {"S": big},
+        }
+        dynamodb.put_item(TableName=name, Item=item)
+    page = dynamodb.query(
+        TableName=name,
+        IndexName="narrow",
+        KeyConditionExpression="gpk = :g",
+        ExpressionAttributeValues={":g": {"S": "g"}},
+    )
+    assert page["Count"] == 120 and "LastEvaluatedKey" not in page
+    assert set(page["Items"][0]) == {"pk", "gpk", "gsk", "small"}
