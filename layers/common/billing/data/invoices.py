@@ -1,20 +1,24 @@
-"""Invoices in the tenant's partition, the per-(point of sale, type) in-flight batch record, and the worker lease.
+"""Invoices in the tenant's partition, the per-(point of sale, type) in-flight batch record, and the PDF requests
+recorded with authorizations.
 
-T#<tenant>#<mode> / INVOICE#<id>                 an invoice     gsi1 while pending: PENDING#<tenant>#<mode> / <id>
-                                                                once authorized, see data/receivables.py (OPEN, CREDIT)
+T#<tenant>#<mode> / INVOICE#<id>                 an invoice     while pending, index `pending`:
+                                                                PENDING#<tenant>#<mode> / <id>; once authorized, gsi1:
+                                                                data/receivables.py (OPEN, CREDIT)
 T#<tenant>#<mode> / SEQUENCE#<pto>#<type>        what was sent to ARCA and not yet settled (numbers, payloads)
-T#<tenant>#<mode> / WORKER_LEASE                 one CAE worker per tenant and mode at a time
+PDF_OUTBOX#<tenant>#<mode> / <first invoice id>  authorized vouchers whose PDF request may not have reached the queue
+(the CAE worker's lease is in data/leases.py)
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from billing.data.models import Gsi1, IndexedItem, TableMeta, condition_failed, newest_first
+from billing.data.models import IndexedItem, TableMeta, condition_failed, newest_first
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
@@ -28,8 +32,25 @@ def pending_partition(scope: Scope) -> str:
     return f"PENDING#{scope.tenant_id}#{scope.mode}"
 
 
+def pdf_outbox_partition(scope: Scope) -> str:
+    return f"PDF_OUTBOX#{scope.tenant_id}#{scope.mode}"
+
+
+class PendingIndex(GlobalSecondaryIndex):
+    """Sparse: only pending invoices carry its keys, and it projects only what the CAE worker groups them by."""
+
+    class Meta:
+        index_name = "pending"
+        projection = IncludeProjection(["invoice_id", "point_of_sale", "voucher_type"])
+
+    pending_pk = UnicodeAttribute(hash_key=True)
+    pending_sk = UnicodeAttribute(range_key=True)
+
+
 class InvoiceRecord(IndexedItem):
-    pending_index = Gsi1()
+    pending_index = PendingIndex()
+    pending_pk = UnicodeAttribute(null=True)
+    pending_sk = UnicodeAttribute(null=True)
 
     invoice_id = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -58,7 +79,11 @@ class InvoiceRecord(IndexedItem):
 
     @property
     def fields(self) -> dict[str, Any]:
-        return json.loads(self.document)
+        """The stored document, parsed once per value of `document` (read it, change `document` instead)."""
+        cached = self.__dict__.get("_parsed_document")
+        if cached is None or cached[0] is not self.document:
+            cached = self.__dict__["_parsed_document"] = (self.document, json.loads(self.document))
+        return cached[1]
 
     @property
     def request(self) -> dict[str, Any]:
@@ -79,14 +104,16 @@ class SequenceRecord(Model):
     version = VersionAttribute()
 
 
-class LeaseRecord(Model):
+class PdfOutboxRecord(Model):
+    """PDF requests written in the same transaction as the authorizations they are for; deleted once queued."""
+
     class Meta(TableMeta):
         pass
 
     pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True, default="WORKER_LEASE")
-    owner = UnicodeAttribute(null=True)
-    until = NumberAttribute(null=True)
+    sk = UnicodeAttribute(range_key=True)
+    invoice_ids = ListAttribute(of=UnicodeAttribute)
+    created_at = UnicodeAttribute()
 
 
 # ---------------------------------------------------------------- invoices
@@ -98,7 +125,7 @@ def new_invoice(scope: Scope, invoice_id: str, **attributes: Any) -> InvoiceReco
         partition(scope), f"INVOICE#{invoice_id}", invoice_id=invoice_id, created_at=now, updated_at=now, **attributes
     )
     if record.status == "pending":
-        record.gsi1pk, record.gsi1sk = pending_partition(scope), invoice_id
+        record.pending_pk, record.pending_sk = pending_partition(scope), invoice_id
     return record
 
 
@@ -117,9 +144,9 @@ def set_status(record: InvoiceRecord, scope: Scope, status: str) -> None:
     """Status and the pending index move together."""
     record.status = status
     if status == "pending":
-        record.gsi1pk, record.gsi1sk = pending_partition(scope), record.invoice_id
+        record.pending_pk, record.pending_sk = pending_partition(scope), record.invoice_id
     else:
-        record.gsi1pk = record.gsi1sk = None
+        record.pending_pk = record.pending_sk = None
 
 
 def set_pdf(record: InvoiceRecord, status: str, *, key: str | None = None, error: str | None = None) -> None:
@@ -144,9 +171,11 @@ def delete(record: InvoiceRecord) -> None:
     record.delete(condition=InvoiceRecord.version == record.version)
 
 
-def pending(scope: Scope, limit: int) -> list[InvoiceRecord]:
-    """Pending invoices in creation order (ids are time-ordered)."""
-    return list(InvoiceRecord.pending_index.query(pending_partition(scope), limit=limit))
+def pending(scope: Scope, limit: int, *, after: str | None = None) -> list[InvoiceRecord]:
+    """Pending invoices in creation order (ids are time-ordered), from the first one after `after` (an invoice id):
+    their ids, points of sale and types only, as the index lists them; read them with `still_pending` before use."""
+    condition = InvoiceRecord.pending_sk > after if after else None
+    return list(InvoiceRecord.pending_index.query(pending_partition(scope), condition, limit=limit))
 
 
 def still_pending(scope: Scope, records: list[InvoiceRecord]) -> list[InvoiceRecord]:
@@ -157,19 +186,65 @@ def still_pending(scope: Scope, records: list[InvoiceRecord]) -> list[InvoiceRec
     return [fresh[record.sk] for record in records if record.sk in fresh and fresh[record.sk].status == "pending"]
 
 
+def by_id(scope: Scope, invoice_ids: Iterable[str]) -> dict[str, InvoiceRecord]:
+    """Consistent reads of these invoices (those that exist), in batches."""
+    keys = [(partition(scope), f"INVOICE#{i}") for i in dict.fromkeys(invoice_ids)]
+    return {record.invoice_id: record for record in InvoiceRecord.batch_get(keys, consistent_read=True)}
+
+
+def authorized(record: InvoiceRecord, scope: Scope, *, number: int, issue_date: str, outcome: dict) -> None:
+    """What ARCA's authorization changes on the voucher (in memory: saved with its receivables entries)."""
+    set_status(record, scope, "authorized")
+    record.number, record.issue_date, record.outcome = number, issue_date, json.dumps(outcome)
+    record.pdf_status, record.pdf_requested_at = "pending", timestamp()
+
+
+def refused(record: InvoiceRecord, scope: Scope, status: str, outcome: dict) -> None:
+    """A voucher ARCA rejected, or one given up on (`failed`), in memory."""
+    set_status(record, scope, status)
+    record.outcome = json.dumps(outcome)
+
+
 def listing(scope: Scope, *, condition=None, starting_after: str | None = None) -> Iterator[InvoiceRecord]:
     return newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition, starting_after=starting_after)
 
 
 # ---------------------------------------------------------------- in-flight batches
 
+SEQUENCE_PREFIX = "SEQUENCE#"
+
 
 def sequence(scope: Scope, point_of_sale: int, voucher_type: int) -> SequenceRecord:
-    key = f"SEQUENCE#{point_of_sale:05d}#{voucher_type:03d}"
+    key = f"{SEQUENCE_PREFIX}{point_of_sale:05d}#{voucher_type:03d}"
     try:
         return SequenceRecord.get(partition(scope), key, consistent_read=True)
     except SequenceRecord.DoesNotExist:
         return SequenceRecord(partition(scope), key)
+
+
+def numbering(record: SequenceRecord) -> tuple[int, int]:
+    """(point of sale, voucher type) of an in-flight record."""
+    _, point_of_sale, voucher_type = record.sk.split("#")
+    return int(point_of_sale), int(voucher_type)
+
+
+def in_flight_sequences(scope: Scope) -> list[SequenceRecord]:
+    """The numberings with a batch sent to ARCA and not settled yet."""
+    records = SequenceRecord.query(partition(scope), SequenceRecord.sk.startswith(SEQUENCE_PREFIX))
+    return [record for record in records if record.in_flight]
+
+
+def in_flight(record: SequenceRecord) -> dict | None:
+    """What was sent and is not settled, in number order: {"invoices": [ids], "details": [FECAEDetRequest],
+    "sent_at"} (one batch, or a batch ARCA took whole and the next one)."""
+    return json.loads(record.in_flight) if record.in_flight else None
+
+
+def add_in_flight(record: SequenceRecord, invoice_ids: list[str], details: list[dict], sent_at: str) -> None:
+    """Persist a batch about to be sent, after what is still in flight; Conflict if another worker wrote meanwhile."""
+    batch = in_flight(record) or {"invoices": [], "details": []}
+    batch = {"invoices": batch["invoices"] + invoice_ids, "details": batch["details"] + details, "sent_at": sent_at}
+    write_sequence(record, batch)
 
 
 def write_sequence(record: SequenceRecord, in_flight: dict | None) -> None:
@@ -185,29 +260,31 @@ def write_sequence(record: SequenceRecord, in_flight: dict | None) -> None:
         raise
 
 
-# ---------------------------------------------------------------- worker lease
+def cleared(record: SequenceRecord, numbers: list[int] | None = None) -> SequenceRecord:
+    """The record without these numbers (or without any), to be saved in the transaction that settles them."""
+    batch = in_flight(record) if numbers is not None else None
+    if batch is not None:
+        taken = set(numbers)
+        kept = [(i, d) for i, d in zip(batch["invoices"], batch["details"], strict=True) if d["CbteDesde"] not in taken]
+        batch = {**batch, "invoices": [i for i, _ in kept], "details": [d for _, d in kept]} if kept else None
+    record.in_flight = json.dumps(batch) if batch else None
+    return record
 
 
-def acquire_lease(scope: Scope, owner: str, now: float, seconds: float) -> bool:
-    record = LeaseRecord(partition(scope), "WORKER_LEASE")
-    try:
-        record.update(
-            actions=[LeaseRecord.owner.set(owner), LeaseRecord.until.set(now + seconds)],
-            condition=LeaseRecord.until.does_not_exist() | (LeaseRecord.until < now) | (LeaseRecord.owner == owner),
-        )
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+# ---------------------------------------------------------------- PDF requests
 
 
-def release_lease(scope: Scope, owner: str) -> None:
-    record = LeaseRecord(partition(scope), "WORKER_LEASE")
-    try:
-        record.update(
-            actions=[LeaseRecord.owner.remove(), LeaseRecord.until.remove()], condition=LeaseRecord.owner == owner
-        )
-    except UpdateError as error:
-        if not condition_failed(error):
-            raise
+def pdf_outbox_entry(scope: Scope, invoice_ids: list[str]) -> PdfOutboxRecord:
+    return PdfOutboxRecord(
+        pdf_outbox_partition(scope), invoice_ids[0], invoice_ids=list(invoice_ids), created_at=timestamp()
+    )
+
+
+def pdf_outbox(scope: Scope) -> list[PdfOutboxRecord]:
+    return list(PdfOutboxRecord.query(pdf_outbox_partition(scope)))
+
+
+def clear_pdf_outbox(records: list[PdfOutboxRecord]) -> None:
+    with PdfOutboxRecord.batch_write() as batch:
+        for record in records:
+            batch.delete(record)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PynamoDBException, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -26,6 +26,18 @@ from billing.config import table_name
 def condition_failed(error: PynamoDBException) -> bool:
     """A conditional write lost (another writer got there first), as opposed to a DynamoDB failure."""
     return error.cause_response_code == "ConditionalCheckFailedException"
+
+
+def conditional_update(record: Model, actions: list, condition: Condition) -> bool:
+    """Apply `actions` if `condition` holds (the item is created if needed); False when another writer got there first:
+    the one lock and lease primitive of the data layer."""
+    try:
+        record.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 class TableMeta:

@@ -171,11 +171,6 @@ def ledger(scope: Scope, customer_id: str) -> list[LedgerRecord]:
     return list(LedgerRecord.query(ledger_partition(scope, customer_id)))
 
 
-def invoices_by_id(scope: Scope, invoice_ids: set[str]) -> dict[str, InvoiceRecord]:
-    keys = [(partition(scope), f"INVOICE#{i}") for i in invoice_ids]
-    return {record.invoice_id: record for record in InvoiceRecord.batch_get(keys, consistent_read=True)}
-
-
 def payments_by_id(scope: Scope, payment_ids: set[str]) -> dict[str, PaymentRecord]:
     keys = [(partition(scope), f"PAYMENT#{i}") for i in payment_ids]
     return {record.payment_id: record for record in PaymentRecord.batch_get(keys, consistent_read=True)}
@@ -216,25 +211,60 @@ class LostRace(Exception):
 
 
 class Changes:
-    """The writes of one business event, committed together or not at all."""
+    """The writes of one business event, or of one chunk of a batch of them, committed together or not at all.
 
-    def __init__(self, scope: Scope):
+    `accounts` may be shared by the chunks of a batch: the records are read once, and their versions follow each
+    commit; after a lost race the caller starts again with fresh ones."""
+
+    MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
+    MAX_BYTES = 3_500_000  # DynamoDB's is 4 MB; sizes here are estimates
+
+    def __init__(self, scope: Scope, accounts: dict[str, AccountRecord] | None = None):
         self.scope = scope
         self._steps: list = []
+        self._known = accounts if accounts is not None else {}
         self._accounts: dict[str, AccountRecord] = {}
+        self.bytes = 0
+
+    @property
+    def items(self) -> int:
+        return len(self._steps) + len(self._accounts)
+
+    def fits(self, items: int, size: int) -> bool:
+        """Whether `items` more writes of about `size` bytes stay within one transaction."""
+        return self.items + items <= self.MAX_ITEMS and self.bytes + size <= self.MAX_BYTES
 
     def save(self, record: Model, condition=None) -> None:
+        self.bytes += estimated_size(record)
         self._steps.append(lambda t: t.save(record, condition=condition))
 
     def update(self, record: Model, actions: list, condition=None) -> None:
+        self.bytes += estimated_size(record)
         self._steps.append(
             lambda t: t.update(record, actions=actions, condition=condition, add_version_condition=False)
         )
 
+    def load_accounts(self, customer_ids: set[str]) -> None:
+        """Read the accounts this transaction will touch in one batch (consistent), those not read already."""
+        missing = [c for c in customer_ids if c not in self._known]
+        if not missing:
+            return
+        keys = [(accounts_partition(self.scope), c) for c in missing]
+        found = {record.sk: record for record in AccountRecord.batch_get(keys, consistent_read=True)}
+        for customer_id in missing:
+            self._known[customer_id] = found.get(customer_id) or AccountRecord(
+                accounts_partition(self.scope), customer_id
+            )
+
+    def touches_account(self, customer_id: str) -> bool:
+        return customer_id in self._accounts
+
     def account(self, customer_id: str) -> AccountRecord:
-        """The customer's account as read now; saved with the transaction, version-checked."""
+        """The customer's account as read now (or with this batch); saved with the transaction, version-checked."""
         if customer_id not in self._accounts:
-            self._accounts[customer_id] = account(self.scope, customer_id)
+            if customer_id not in self._known:
+                self._known[customer_id] = account(self.scope, customer_id)
+            self._accounts[customer_id] = self._known[customer_id]
         return self._accounts[customer_id]
 
     def add_to_account(self, customer_id: str, **cents: int) -> None:
@@ -276,11 +306,25 @@ class Changes:
                     record.updated_at = timestamp()
                     transaction.save(record)
         except TransactWriteError as error:
-            reasons = error.cancellation_reasons or []
-            if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
-                raise LostRace(str(error)) from None
-            if error.cause_response_code == "TransactionConflictException" or any(
-                reason is not None and reason.code == "TransactionConflict" for reason in reasons
-            ):
-                raise LostRace(str(error)) from None
-            raise
+            self._known.clear()  # what was read is stale now, or the versions are uncertain
+            _raise_lost_race(error)
+
+    def __bool__(self) -> bool:
+        return bool(self._steps)
+
+
+def _raise_lost_race(error: TransactWriteError) -> None:
+    """A lost condition or a conflicting transaction is a race the caller retries; anything else is raised."""
+    reasons = error.cancellation_reasons or []
+    if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+        raise LostRace(str(error)) from None
+    if error.cause_response_code == "TransactionConflictException" or any(
+        reason is not None and reason.code == "TransactionConflict" for reason in reasons
+    ):
+        raise LostRace(str(error)) from None
+    raise error
+
+
+def estimated_size(record: Model) -> int:
+    """About the bytes a record takes in a transaction: its text values and a little per attribute."""
+    return sum(len(value) if isinstance(value, str) else 16 for value in record.attribute_values.values()) + 100

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 
-from billing.data.models import TableMeta, condition_failed
+from billing.data.models import TableMeta, conditional_update
 
 
 class TicketRecord(Model):
@@ -49,16 +48,6 @@ class StoredTicket:
     blocked_until: float | None
 
 
-def _conditional_update(record: TicketRecord, actions: list, condition) -> bool:
-    try:
-        record.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
-
-
 def read(key: TicketKey) -> StoredTicket | None:
     try:
         record = TicketRecord.get(key.partition, "TICKET", consistent_read=True)
@@ -75,7 +64,7 @@ def read(key: TicketKey) -> StoredTicket | None:
 
 def try_lock(key: TicketKey, owner: str, now: float, seconds: int) -> bool:
     """Take the login lock unless another container holds an unexpired one (the item is created if needed)."""
-    return _conditional_update(
+    return conditional_update(
         TicketRecord(key.partition, "TICKET"),
         [TicketRecord.lock_owner.set(owner), TicketRecord.lock_until.set(now + seconds)],
         TicketRecord.lock_until.does_not_exist() | (TicketRecord.lock_until < now),
@@ -84,7 +73,7 @@ def try_lock(key: TicketKey, owner: str, now: float, seconds: int) -> bool:
 
 def save(key: TicketKey, owner: str, token: str, sign: str, generated_at: datetime, valid_until: datetime) -> bool:
     """Store a new ticket and release the lock; False when the lock was lost meanwhile (the ticket is still good)."""
-    return _conditional_update(
+    return conditional_update(
         TicketRecord(key.partition, "TICKET"),
         [
             TicketRecord.token.set(token),
@@ -103,12 +92,12 @@ def release(key: TicketKey, owner: str, blocked_until: float | None = None) -> N
     actions = [TicketRecord.lock_owner.remove(), TicketRecord.lock_until.remove()]
     if blocked_until is not None:
         actions.append(TicketRecord.blocked_until.set(blocked_until))
-    _conditional_update(TicketRecord(key.partition, "TICKET"), actions, TicketRecord.lock_owner == owner)
+    conditional_update(TicketRecord(key.partition, "TICKET"), actions, TicketRecord.lock_owner == owner)
 
 
 def discard(key: TicketKey, token: str) -> None:
     """Forget a ticket ARCA no longer accepts, unless another container already replaced it."""
-    _conditional_update(
+    conditional_update(
         TicketRecord(key.partition, "TICKET"),
         [TicketRecord.token.remove(), TicketRecord.sign.remove(), TicketRecord.valid_until.remove()],
         TicketRecord.token == token,
