@@ -22,16 +22,27 @@ processor = BatchProcessor(event_type=EventType.SQS)
 MAX_RECEIVES = int(os.environ.get("PDF_MAX_RECEIVES", "5"))  # the queue's redrive maxReceiveCount
 
 
+class RenderingFailed(Exception):
+    """Some PDFs of a request could not be rendered: the message comes back (those rendered are not drawn again)."""
+
+
 def render(record: SQSRecord) -> None:
     request = PdfRequest.model_validate_json(record.body)
     scope = Scope(request.tenant_id, request.mode)
     try:
-        rendered = invoice_pdf.render(scope, request.invoice_id)
-    except Exception as error:
-        if int(record.attributes.approximate_receive_count) >= MAX_RECEIVES:
-            invoice_pdf.mark_failed(scope, request.invoice_id, f"{type(error).__name__}: {error}")
-        raise
-    logger.info("PDF rendered" if rendered else "Nothing to render", extra={"invoice": request.invoice_id})
+        rendered, failed = invoice_pdf.render(scope, request.invoice_ids)
+    except Exception as error:  # the issuer or its logo could not be read: nothing was rendered
+        rendered, failed = [], dict.fromkeys(request.invoice_ids, error)
+    logger.info("PDFs rendered", extra={"rendered": len(rendered), "failed": len(failed)})
+    if not failed:
+        return
+    if int(record.attributes.approximate_receive_count) >= MAX_RECEIVES:
+        for invoice_id, error in failed.items():
+            invoice_pdf.mark_failed(scope, invoice_id, f"{type(error).__name__}: {error}")
+    first = next(iter(failed.values()))
+    raise RenderingFailed(
+        f"{len(failed)} of {len(request.invoice_ids)} PDFs failed, e.g. {type(first).__name__}: {first}"
+    )
 
 
 @logger.inject_lambda_context

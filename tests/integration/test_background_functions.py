@@ -17,7 +17,7 @@ def test_cae_worker_acknowledges_a_wake_up_with_nothing_pending_and_fails_a_malf
 
 def test_pdf_renderer_acknowledges_an_unknown_invoice_and_fails_a_malformed_message():
     event = sqs_event(
-        [json.dumps({"tenant_id": "ten_a", "mode": "live", "invoice_id": "inv_1"})], queue="billing-local-pdf"
+        [json.dumps({"tenant_id": "ten_a", "mode": "live", "invoice_ids": ["inv_1"]})], queue="billing-local-pdf"
     )
     event["Records"] += sqs_event(["{}"], queue="billing-local-pdf")["Records"]
     response = load_function("pdf_renderer").handler(event, Context())

@@ -7,7 +7,7 @@ import boto3
 
 from billing.config import settings
 from billing.domain.tenancy import Scope
-from billing.schemas.messages import CaeRequest, PdfRequest
+from billing.schemas.messages import MAX_PDFS_PER_REQUEST, CaeRequest, PdfRequest
 
 
 @lru_cache(maxsize=1)
@@ -34,19 +34,16 @@ def request_cae(scope: Scope, cuit: str, invoice_id: str, *, wake_up: bool = Fal
 
 
 def request_pdfs(scope: Scope, invoice_ids: list[str]) -> None:
-    """Ask the PDF renderer for these invoices' PDFs (raises if SQS did not take every message)."""
+    """Ask the PDF renderer for these invoices' PDFs, a few per message (raises if SQS did not take them all)."""
     client = _client()
-    for start in range(0, len(invoice_ids), 10):  # SQS batch limit
-        chunk = invoice_ids[start : start + 10]
-        entries = [
-            {
-                "Id": str(i),
-                "MessageBody": PdfRequest(
-                    tenant_id=scope.tenant_id, mode=scope.mode, invoice_id=invoice_id
-                ).model_dump_json(),
-            }
-            for i, invoice_id in enumerate(chunk)
-        ]
+    bodies = [
+        PdfRequest(
+            tenant_id=scope.tenant_id, mode=scope.mode, invoice_ids=invoice_ids[start : start + MAX_PDFS_PER_REQUEST]
+        ).model_dump_json()
+        for start in range(0, len(invoice_ids), MAX_PDFS_PER_REQUEST)
+    ]
+    for start in range(0, len(bodies), 10):  # SQS batch limit
+        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[start : start + 10])]
         answer = client.send_message_batch(QueueUrl=settings().pdf_queue_url, Entries=entries)
         if answer.get("Failed"):
             raise RuntimeError(

@@ -66,6 +66,7 @@ LETTER_BOX_SIZE = 44
 LOGO_MAX_WIDTH, LOGO_MAX_HEIGHT = 45 * mm, 16 * mm
 QR_SIZE = 30 * mm  # the dark modules; the quiet zone lies around them
 QR_BORDER = 4  # modules of quiet zone, the minimum the QR standard asks for
+QR_MASK = 0
 QR_CLEARANCE = 7  # from the footer rule to the code: more than the quiet zone, which is about 5 points
 FOOTER_HEIGHT = QR_CLEARANCE + QR_SIZE + 6
 TOTALS_WIDTH = 245
@@ -648,8 +649,9 @@ def _longest_prefix(word: str, font: str, size: float, width: float) -> int:
 
 
 def _qr_matrix(text: str) -> list[list[bool]]:
-    """The modules of the smallest QR holding `text`, quiet zone included."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_BORDER)
+    """The modules of the smallest QR holding `text`, quiet zone included. The mask is fixed: every mask is a valid QR
+    code, and trying the eight to pick the one that scores best took most of a page's render time."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_BORDER, mask_pattern=QR_MASK)
     code.add_data(text)
     code.make(fit=True)
     return code.get_matrix()

@@ -35,20 +35,34 @@ def _authorized(scope: Scope, invoice_id: str) -> InvoiceRecord:
     return record
 
 
-def render(scope: Scope, invoice_id: str) -> bool:
-    """Render and store the PDF (the PDF function's use case). False when there is nothing to render."""
+def render(scope: Scope, invoice_ids: list[str]) -> tuple[list[str], dict[str, Exception]]:
+    """Render and store these vouchers' PDFs (the PDF function's use case), reading the issuer and its logo once.
+    Returns the ids rendered and, by id, what failed. A PDF already ready is not drawn again (a request delivered
+    twice); asking for it again (regenerate) sets it pending first."""
     from billing.printing.compose import compose_sheet  # reportlab stays out of every other function
     from billing.printing.render import render_invoice
 
-    record = store.find(scope, invoice_id)
-    if record is None or record.status != "authorized":
-        return False
+    records = store.by_id(scope, invoice_ids)
+    todo = [
+        records[i] for i in invoice_ids if i in records and records[i].status == "authorized"
+        and records[i].pdf_status != "ready"
+    ]  # fmt: skip
+    if not todo:
+        return [], {}
     issuer = setup.get_issuer(scope)
-    pdf = render_invoice(compose_sheet(view(scope, record), issuer, setup.get_logo(scope) if issuer.logo else None))
-    key = pdf_key(scope, invoice_id)
-    storage.put_object(key, pdf, "application/pdf")
-    store.set_pdf(record, "ready", key=key)
-    return True
+    logo = setup.get_logo(scope) if issuer.logo else None
+    rendered, failed = [], {}
+    for record in todo:
+        try:
+            pdf = render_invoice(compose_sheet(view(scope, record), issuer, logo))
+            key = pdf_key(scope, record.invoice_id)
+            storage.put_object(key, pdf, "application/pdf")
+            store.set_pdf(record, "ready", key=key)
+        except Exception as error:  # one voucher's failure must not hold back the others'
+            failed[record.invoice_id] = error
+        else:
+            rendered.append(record.invoice_id)
+    return rendered, failed
 
 
 def mark_failed(scope: Scope, invoice_id: str, reason: str) -> None:
