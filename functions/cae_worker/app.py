@@ -1,12 +1,15 @@
 """CAE worker: authorizes queued vouchers with ARCA, strictly in order within each issuer's message group.
 
 A message wakes the worker for one tenant and mode; the worker then authorizes all of its pending vouchers in
-creation order (more than one SQS batch carries, in ARCA-sized batches). ARCA being down is transient: the
-message comes back later, and before it would reach the DLQ it is replaced by a fresh one, so an outage never
-fails a voucher. Anything else that keeps failing is poison: at the last attempt its voucher is marked failed
-and the message goes to the DLQ, where a person can see it.
+creation order (more than one SQS batch carries, in ARCA-sized batches), and when its time runs short it stops,
+lets go of its lease and queues a fresh wake-up, delivered as soon as this invocation returns. A message that finds
+a live worker at work asks it for one more pass and is done. ARCA being down is transient: the message comes back
+later, and before it would reach the DLQ it is replaced by a fresh one, so an outage never fails a voucher.
+Anything else that keeps failing is poison: at the last attempt its voucher is marked failed and the message goes
+to the DLQ, where a person can see it.
 """
 
+import gc
 import os
 
 from aws_lambda_powertools import Logger, Tracer
@@ -26,7 +29,8 @@ tracer = Tracer()
 # One taxpayer's failure must not hold back the other taxpayers in the same batch.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 MAX_RECEIVES = int(os.environ.get("CAE_MAX_RECEIVES", "5"))  # the queue's redrive maxReceiveCount
-SAFETY_SECONDS = 15  # stop starting ARCA batches this long before the Lambda deadline
+# Kept free before the Lambda deadline for what follows the run: the lease release, the wake-up, the batch response.
+SAFETY_SECONDS = 5
 
 
 def authorize(record: SQSRecord, context: LambdaContext, done: set[Scope]) -> None:
@@ -41,6 +45,10 @@ def authorize(record: SQSRecord, context: LambdaContext, done: set[Scope]) -> No
             seconds_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_SECONDS,
             invoice_id=request.invoice_id,
         )
+    except cae_authorization.LeaseLost as lost:  # another worker took over and carries on
+        logger.warning("CAE authorization handed over", extra={"reason": str(lost)})
+        done.add(scope)
+        return
     except (ArcaUnavailable, cae_authorization.WorkerBusy) as transient:
         logger.warning("CAE authorization postponed", extra={"reason": str(transient), "receives": receives})
         if receives < MAX_RECEIVES - 1:
@@ -51,8 +59,11 @@ def authorize(record: SQSRecord, context: LambdaContext, done: set[Scope]) -> No
         if receives >= MAX_RECEIVES:
             cae_authorization.mark_failed(scope, request.invoice_id, f"Authorization gave up: {poison}")
         raise
-    logger.info("CAE authorization run", extra={"progress": vars(progress)})
     done.add(scope)
+    if progress.absorbed:
+        logger.info("A live worker holds the lease and will run once more", extra={"waits": progress.lease_waits})
+        return
+    logger.info("CAE authorization run", extra={"progress": vars(progress)})
     if progress.remaining:  # out of time, or a voucher the index did not show yet: keep the work going
         queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, request.invoice_id, wake_up=True)
 
@@ -67,3 +78,8 @@ def handler(event: dict, context: LambdaContext) -> dict:
         processor=processor,
         context=context,
     )
+
+
+# What the imports built (zeep's WSDL, botocore's models) lives as long as the container: keep it out of the
+# collector's way, so the objects a run creates are collected without walking it again and again.
+gc.freeze()

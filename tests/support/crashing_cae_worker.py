@@ -1,6 +1,7 @@
 """The CAE worker, dying between ARCA's answer and the database write: its own process kills itself (SIGKILL) on
-entering the Nth `Authorizer.settle`, so nothing after ARCA's answer runs (no `finally`, no lease release), as when
-Lambda kills a worker for time or memory.
+entering the Nth `Authorizer.settle` (the write of the Nth batch ARCA answered, which starts once the next batch is on
+its way to ARCA), so nothing after it runs (no `finally`, no lease release), as when Lambda kills a worker for time
+or memory.
 
     python tests/support/crashing_cae_worker.py <settle call to die at>      (the SQS event as JSON on stdin)
 

@@ -3,6 +3,7 @@
 import json
 from datetime import date
 
+from billing.data import invoices as store
 from billing.data import receivables as data
 from billing.data.invoices import InvoiceRecord
 from billing.data.models import all_of, first_page
@@ -92,7 +93,7 @@ def _requested(
     """Allocations the client asked for, checked against fresh balances."""
     wanted = [positive_cents(a.amount, param=f"allocations[{i}].amount") for i, a in enumerate(allocations)]
     ids = [a.invoice for a in allocations]
-    found = data.invoices_by_id(scope, {i for i in ids if has_prefix(i, "inv")})
+    found = store.by_id(scope, {i for i in ids if has_prefix(i, "inv")})
     result, seen = [], set()
     for index, (invoice_id, cents) in enumerate(zip(ids, wanted, strict=True)):
         param = f"allocations[{index}].invoice"
@@ -134,7 +135,7 @@ def _oldest_first(
 ) -> list[tuple[InvoiceRecord, int]]:
     """The customer's open invoices, oldest due first, read consistently (the index may lag a moment)."""
     listed = data.open_invoices(scope, customer_id)
-    fresh = data.invoices_by_id(scope, {item.invoice_id for item in listed})
+    fresh = store.by_id(scope, {item.invoice_id for item in listed})
     items = [
         OpenItem(r.invoice_id, date.fromisoformat(r.due_date), int(r.balance_cents))
         for r in fresh.values()
@@ -255,7 +256,7 @@ def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> 
         per_invoice: dict[str, int] = {}
         for allocation in fields["allocations"]:
             per_invoice[allocation["invoice"]] = per_invoice.get(allocation["invoice"], 0) + allocation["amount_cents"]
-        invoices = data.invoices_by_id(scope, set(per_invoice))
+        invoices = store.by_id(scope, set(per_invoice))
         changes = Changes(scope)
         for invoice_id, cents in per_invoice.items():
             move_balance(changes, invoices[invoice_id], paid=-cents)
@@ -294,9 +295,7 @@ def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> Cre
         payments = data.payments_by_id(
             scope, {s.sk.removeprefix("PAYMENT#") for s in listed if s.sk.startswith("PAYMENT#")}
         )
-        notes = data.invoices_by_id(
-            scope, {s.sk.removeprefix("INVOICE#") for s in listed if s.sk.startswith("INVOICE#")}
-        )
+        notes = store.by_id(scope, {s.sk.removeprefix("INVOICE#") for s in listed if s.sk.startswith("INVOICE#")})
         every_source = sorted(
             [p for p in payments.values() if p.status == "posted" and p.credit_cents]
             + [n for n in notes.values() if n.credit_cents],

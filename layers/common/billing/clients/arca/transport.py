@@ -15,6 +15,13 @@ logging.getLogger("zeep").setLevel(logging.INFO)
 CONNECT_TIMEOUT_SECONDS = float(os.environ.get("ARCA_CONNECT_TIMEOUT_SECONDS", "5"))
 # With the connect timeout, within API Gateway's 29 s.
 READ_TIMEOUT_SECONDS = float(os.environ.get("ARCA_READ_TIMEOUT_SECONDS", "20"))
+
+
+def worst_call_seconds() -> float:
+    """The longest one call can take before it fails: connecting, then waiting for the answer."""
+    return CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS
+
+
 # servicios1 (production WSFEv1) still negotiates Diffie-Hellman parameters that OpenSSL's default security
 # level refuses ("dh key too small"); WSAA production shares the domain. Homologation is not affected.
 WEAK_DH_HOSTS = ("https://servicios1.afip.gov.ar/", "https://wsaa.afip.gov.ar/")
