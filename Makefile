@@ -54,7 +54,7 @@ admin: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.cold_start
 
-## 10,000 vouchers through the CAE worker at 300 ms simulated ARCA latency, batched and not (about 10 minutes).
+## A 10,000-voucher backlog through the CAE worker at 300 ms simulated ARCA latency, batched and not, PDFs drained.
 bench-cae: $(STAMP)
 	$(BIN)/python -m bench.cae_throughput
 
