@@ -24,9 +24,12 @@ def test_billing_table_keys_indexes_and_ttl(stack):
         {"AttributeName": "pk", "KeyType": "HASH"},
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
-    (index,) = table["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == "gsi1"
-    assert [k["AttributeName"] for k in index["KeySchema"]] == ["gsi1pk", "gsi1sk"]
+    indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+    assert sorted(indexes) == ["gsi1", "pending"]
+    assert [k["AttributeName"] for k in indexes["gsi1"]["KeySchema"]] == ["gsi1pk", "gsi1sk"]
+    pending = indexes["pending"]
+    assert [k["AttributeName"] for k in pending["KeySchema"]] == ["pending_pk", "pending_sk"]
+    assert pending["Projection"]["ProjectionType"] == "INCLUDE"  # sparse and narrow: only what the worker reads
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
