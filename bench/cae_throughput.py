@@ -244,7 +244,7 @@ def create_invoices(embedded: Embedded, scope, customer_ids: list[str], count: i
                     customer_id=customer,
                     point_of_sale=first.point_of_sale,
                     voucher_type=first.voucher_type,
-                    document=json.dumps({**document, "customer": customer}),
+                    document={**document, "customer": customer},
                     arca_request=first.arca_request,
                 )
             )

@@ -4,24 +4,25 @@ recorded with authorizations.
 T#<tenant>#<mode> / INVOICE#<id>                 an invoice     while pending, index `pending`:
                                                                 PENDING#<tenant>#<mode> / <id>; once authorized, gsi1:
                                                                 data/receivables.py (OPEN, CREDIT)
+T#<tenant>#<mode> / CREDITED#<invoice>#<note>    a credit note (or debit note) adjusting that invoice
 T#<tenant>#<mode> / SEQUENCE#<pto>#<type>        what was sent to ARCA and not yet settled (numbers, payloads)
 PDF_OUTBOX#<tenant>#<mode> / <first invoice id>  authorized vouchers whose PDF request may not have reached the queue
 (the CAE worker's lease is in data/leases.py)
 """
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import PutError
+from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
-from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
-from billing.data.models import IndexedItem, TableMeta, condition_failed, newest_first
+from billing.data.models import IndexedItem, TableItem, all_of, condition_failed, newest_first, transactions
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
+from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus, check_move, check_pdf_move
 
 
 def partition(scope: Scope) -> str:
@@ -59,9 +60,9 @@ class InvoiceRecord(IndexedItem):
     voucher_type = NumberAttribute()
     issue_date = UnicodeAttribute(null=True)  # YYYY-MM-DD; set at authorization when the client gave none
     number = NumberAttribute(null=True)
-    document = UnicodeAttribute()  # JSON: the resource's stored fields (receiver, lines, totals, ...)
-    arca_request = UnicodeAttribute()  # JSON: the FECAEDetRequest without number and date
-    outcome = UnicodeAttribute(null=True)  # JSON: cae, cae_due_date, qr_url, observations, errors, authorized_at
+    document = JSONAttribute()  # the resource's stored fields (receiver, issuer, lines, totals, ...)
+    arca_request = JSONAttribute()  # the FECAEDetRequest without number and date
+    outcome = JSONAttribute(null=True)  # cae, cae_due_date, qr_url, observations, errors, authorized_at
     pdf_status = UnicodeAttribute(null=True)  # once authorized: pending, ready or failed
     pdf_key = UnicodeAttribute(null=True)  # the S3 key of the rendered PDF
     pdf_requested_at = UnicodeAttribute(null=True)
@@ -79,39 +80,32 @@ class InvoiceRecord(IndexedItem):
 
     @property
     def fields(self) -> dict[str, Any]:
-        """The stored document, parsed once per value of `document` (read it, change `document` instead)."""
-        cached = self.__dict__.get("_parsed_document")
-        if cached is None or cached[0] is not self.document:
-            cached = self.__dict__["_parsed_document"] = (self.document, json.loads(self.document))
-        return cached[1]
+        """The stored document (read it; replace `document` to change it)."""
+        return self.document
 
     @property
     def request(self) -> dict[str, Any]:
-        return json.loads(self.arca_request)
+        return self.arca_request
 
     @property
     def result(self) -> dict[str, Any]:
-        return json.loads(self.outcome) if self.outcome else {}
+        return self.outcome or {}
 
 
-class SequenceRecord(Model):
-    class Meta(TableMeta):
-        pass
+class AdjustmentLink(TableItem):
+    """A note adjusting an invoice, filed under the invoice, so the notes of an invoice are read by its own key."""
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    in_flight = UnicodeAttribute(null=True)  # JSON: {"numbers": [...], "invoices": [...], "details": [...]}
+    note_id = UnicodeAttribute()
+
+
+class SequenceRecord(TableItem):
+    in_flight = JSONAttribute(null=True)  # {"invoices": [...], "details": [...], "sent_at"}
     version = VersionAttribute()
 
 
-class PdfOutboxRecord(Model):
+class PdfOutboxRecord(TableItem):
     """PDF requests written in the same transaction as the authorizations they are for; deleted once queued."""
 
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     invoice_ids = ListAttribute(of=UnicodeAttribute)
     created_at = UnicodeAttribute()
 
@@ -124,9 +118,14 @@ def new_invoice(scope: Scope, invoice_id: str, **attributes: Any) -> InvoiceReco
     record = InvoiceRecord(
         partition(scope), f"INVOICE#{invoice_id}", invoice_id=invoice_id, created_at=now, updated_at=now, **attributes
     )
-    if record.status == "pending":
+    check_move(None, record.status)
+    if record.status == InvoiceStatus.PENDING:
         record.pending_pk, record.pending_sk = pending_partition(scope), invoice_id
     return record
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("The invoice changed while this request ran; retry it.", code="concurrent_update")
 
 
 def save(record: InvoiceRecord) -> None:
@@ -136,14 +135,43 @@ def save(record: InvoiceRecord) -> None:
         record.save()
     except PutError as error:
         if condition_failed(error):
-            raise Conflict("The invoice changed while this request ran; retry it.", code="concurrent_update") from None
+            raise _changed_meanwhile() from None
         raise
 
 
+def _link_key(invoice_id: str, note_id: str) -> str:
+    return f"CREDITED#{invoice_id}#{note_id}"
+
+
+def insert(record: InvoiceRecord, adjusts: list[str]) -> None:
+    """A new voucher, filed under each invoice it adjusts (a note) in the same transaction."""
+    if not adjusts:
+        return save(record)
+    record.updated_at = timestamp()
+    try:
+        with TransactWrite(connection=transactions()) as transaction:
+            transaction.save(record)
+            for invoice_id in adjusts:
+                transaction.save(
+                    AdjustmentLink(record.pk, _link_key(invoice_id, record.invoice_id), note_id=record.invoice_id)
+                )
+    except TransactWriteError as error:
+        if error.cause_response_code == "TransactionCanceledException":
+            raise _changed_meanwhile() from None
+        raise
+
+
+def notes_adjusting(scope: Scope, invoice_id: str) -> list[InvoiceRecord]:
+    """The notes filed under this invoice (credit and debit notes that adjust it), whatever their status: read from
+    the invoice's own links, never from the tenant's other vouchers."""
+    links = AdjustmentLink.query(partition(scope), AdjustmentLink.sk.startswith(_link_key(invoice_id, "")))
+    return list(by_id(scope, [link.note_id for link in links]).values())
+
+
 def set_status(record: InvoiceRecord, scope: Scope, status: str) -> None:
-    """Status and the pending index move together."""
-    record.status = status
-    if status == "pending":
+    """Status and the pending index move together, along the lifecycle only (Conflict otherwise)."""
+    record.status = check_move(record.status, status).value
+    if status == InvoiceStatus.PENDING:
         record.pending_pk, record.pending_sk = pending_partition(scope), record.invoice_id
     else:
         record.pending_pk = record.pending_sk = None
@@ -151,8 +179,9 @@ def set_status(record: InvoiceRecord, scope: Scope, status: str) -> None:
 
 def set_pdf(record: InvoiceRecord, status: str, *, key: str | None = None, error: str | None = None) -> None:
     """The PDF's state only: last write wins, so it never conflicts with payments updating the same invoice."""
-    actions = [InvoiceRecord.pdf_status.set(status), InvoiceRecord.updated_at.set(timestamp())]
-    if status == "pending":
+    status = check_pdf_move(record.pdf_status, status)
+    actions = [InvoiceRecord.pdf_status.set(status.value), InvoiceRecord.updated_at.set(timestamp())]
+    if status is PdfStatus.PENDING:
         actions.append(InvoiceRecord.pdf_requested_at.set(timestamp()))
     if key:
         actions.append(InvoiceRecord.pdf_key.set(key))
@@ -183,7 +212,11 @@ def still_pending(scope: Scope, records: list[InvoiceRecord]) -> list[InvoiceRec
     in the given order: a voucher settled a moment ago must never be sent again."""
     keys = [(partition(scope), record.sk) for record in records]
     fresh = {item.sk: item for item in InvoiceRecord.batch_get(keys, consistent_read=True)}
-    return [fresh[record.sk] for record in records if record.sk in fresh and fresh[record.sk].status == "pending"]
+    return [
+        fresh[record.sk]
+        for record in records
+        if record.sk in fresh and fresh[record.sk].status == InvoiceStatus.PENDING
+    ]
 
 
 def by_id(scope: Scope, invoice_ids: Iterable[str]) -> dict[str, InvoiceRecord]:
@@ -194,18 +227,36 @@ def by_id(scope: Scope, invoice_ids: Iterable[str]) -> dict[str, InvoiceRecord]:
 
 def authorized(record: InvoiceRecord, scope: Scope, *, number: int, issue_date: str, outcome: dict) -> None:
     """What ARCA's authorization changes on the voucher (in memory: saved with its receivables entries)."""
-    set_status(record, scope, "authorized")
-    record.number, record.issue_date, record.outcome = number, issue_date, json.dumps(outcome)
-    record.pdf_status, record.pdf_requested_at = "pending", timestamp()
+    set_status(record, scope, InvoiceStatus.AUTHORIZED)
+    record.number, record.issue_date, record.outcome = number, issue_date, outcome
+    record.pdf_status = check_pdf_move(record.pdf_status, PdfStatus.PENDING).value
+    record.pdf_requested_at = timestamp()
 
 
 def refused(record: InvoiceRecord, scope: Scope, status: str, outcome: dict) -> None:
     """A voucher ARCA rejected, or one given up on (`failed`), in memory."""
     set_status(record, scope, status)
-    record.outcome = json.dumps(outcome)
+    record.outcome = outcome
 
 
-def listing(scope: Scope, *, condition=None, starting_after: str | None = None) -> Iterator[InvoiceRecord]:
+def listing(
+    scope: Scope,
+    *,
+    starting_after: str | None = None,
+    customer: str | None = None,
+    status: str | None = None,
+    voucher_type: int | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Iterator[InvoiceRecord]:
+    """The scope's vouchers, newest first, after the cursor, with these filters (applied by DynamoDB)."""
+    condition = all_of(
+        InvoiceRecord.customer_id == customer if customer else None,
+        InvoiceRecord.status == status if status else None,
+        InvoiceRecord.voucher_type == voucher_type if voucher_type else None,
+        InvoiceRecord.issue_date >= date_from if date_from else None,
+        InvoiceRecord.issue_date <= date_to if date_to else None,
+    )
     return newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition, starting_after=starting_after)
 
 
@@ -237,7 +288,7 @@ def in_flight_sequences(scope: Scope) -> list[SequenceRecord]:
 def in_flight(record: SequenceRecord) -> dict | None:
     """What was sent and is not settled, in number order: {"invoices": [ids], "details": [FECAEDetRequest],
     "sent_at"} (one batch, or a batch ARCA took whole and the next one)."""
-    return json.loads(record.in_flight) if record.in_flight else None
+    return record.in_flight or None
 
 
 def add_in_flight(record: SequenceRecord, invoice_ids: list[str], details: list[dict], sent_at: str) -> None:
@@ -249,7 +300,7 @@ def add_in_flight(record: SequenceRecord, invoice_ids: list[str], details: list[
 
 def write_sequence(record: SequenceRecord, in_flight: dict | None) -> None:
     """Persist (or clear) the in-flight batch; Conflict if another worker wrote it meanwhile."""
-    record.in_flight = json.dumps(in_flight) if in_flight is not None else None
+    record.in_flight = in_flight
     try:
         record.save()
     except PutError as error:
@@ -267,7 +318,7 @@ def cleared(record: SequenceRecord, numbers: list[int] | None = None) -> Sequenc
         taken = set(numbers)
         kept = [(i, d) for i, d in zip(batch["invoices"], batch["details"], strict=True) if d["CbteDesde"] not in taken]
         batch = {**batch, "invoices": [i for i, _ in kept], "details": [d for _, d in kept]} if kept else None
-    record.in_flight = json.dumps(batch) if batch else None
+    record.in_flight = batch or None
     return record
 
 

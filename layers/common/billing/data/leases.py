@@ -9,20 +9,15 @@ lease nobody asked for meanwhile, so it runs once more instead.
 from dataclasses import dataclass
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from billing.data.invoices import partition
-from billing.data.models import TableMeta, conditional_update
+from billing.data.models import TableItem, conditional_update, take_expiring
 from billing.domain.tenancy import Scope
 
 LEASE_KEY = "WORKER_LEASE"
 
 
-class LeaseRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
+class LeaseRecord(TableItem):
     sk = UnicodeAttribute(range_key=True, default=LEASE_KEY)
     owner = UnicodeAttribute(null=True)
     until = NumberAttribute(null=True)
@@ -42,10 +37,15 @@ def _record(scope: Scope) -> LeaseRecord:
 def take(scope: Scope, owner: str, now: float, seconds: float) -> Holder | None:
     """Take the lease unless another owner holds an unexpired one; None when taken, else who holds it."""
     record = _record(scope)
-    taken = conditional_update(
+    taken = take_expiring(
         record,
-        [LeaseRecord.owner.set(owner), LeaseRecord.until.set(now + seconds), LeaseRecord.wanted.remove()],
-        LeaseRecord.until.does_not_exist() | (LeaseRecord.until < now) | (LeaseRecord.owner == owner),
+        LeaseRecord.owner,
+        LeaseRecord.until,
+        owner,
+        now + seconds,
+        now,
+        extra=[LeaseRecord.wanted.remove()],
+        condition=LeaseRecord.owner == owner,
     )
     if taken:
         return None

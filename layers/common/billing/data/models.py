@@ -40,8 +40,31 @@ def conditional_update(record: Model, actions: list, condition: Condition) -> bo
     return True
 
 
+def take_expiring(
+    record: Model, owner_attribute, until_attribute, owner: str, until: float, now: float, *, extra=(), condition=None
+) -> bool:
+    """Hold `record` for `owner` until `until` (epoch seconds) unless another owner holds an unexpired claim: the one
+    lock of the data layer (the CAE worker's lease, the WSAA login lock). `condition` widens who may take it."""
+    free = owner_attribute.does_not_exist() | until_attribute.does_not_exist() | (until_attribute < now)
+    return conditional_update(
+        record,
+        [owner_attribute.set(owner), until_attribute.set(until), *extra],
+        free | condition if condition is not None else free,
+    )
+
+
 class TableMeta:
     table_name = table_name()
+
+
+class TableItem(Model):
+    """The base of every item of the billing table: its pk/sk (subclasses may give the sort key a default)."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
 
 
 @lru_cache(maxsize=1)
@@ -59,14 +82,9 @@ class Gsi1(GlobalSecondaryIndex):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
-class IndexedItem(Model):
+class IndexedItem(TableItem):
     """An item of the table that the gsi1 index may list (the subclasses declare the index they query)."""
 
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
 
@@ -93,11 +111,7 @@ def newest_first(model: type[IndexedItem], pk: str, kind: str, *, condition=None
             yield record
 
 
-class TenantRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
+class TenantRecord(TableItem):
     sk = UnicodeAttribute(range_key=True, default="TENANT")
     gsi1pk = UnicodeAttribute(default="TENANTS")
     gsi1sk = UnicodeAttribute()
@@ -110,22 +124,14 @@ class TenantRecord(Model):
     created_at = UnicodeAttribute()
 
 
-class CuitClaim(Model):
+class CuitClaim(TableItem):
     """Makes the CUIT unique across tenants (written in the same transaction as the tenant)."""
 
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True, default="TENANT")
     tenant_id = UnicodeAttribute()
 
 
-class ApiKeyRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
+class ApiKeyRecord(TableItem):
     sk = UnicodeAttribute(range_key=True, default="APIKEY")
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
@@ -143,13 +149,9 @@ class ApiKeyRecord(Model):
     replaced_by = UnicodeAttribute(null=True)
 
 
-class ScopedDocument(Model):
+class ScopedDocument(TableItem):
     """A document a tenant owns in one mode; its fields live in `data`, shaped by the API schemas."""
 
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     data = MapAttribute(default=dict)
     created_at = UnicodeAttribute()

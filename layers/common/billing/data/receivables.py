@@ -16,15 +16,17 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from billing.data import invoices as vouchers
 from billing.data.invoices import InvoiceRecord, partition
-from billing.data.models import Gsi1, IndexedItem, TableMeta, newest_first, transactions
+from billing.data.models import Gsi1, IndexedItem, TableItem, all_of, newest_first, transactions
 from billing.domain.calendar import timestamp
 from billing.domain.tenancy import Scope
+from billing.domain.vouchers.lifecycle import InvoiceStatus
 
 
 def open_partition(scope: Scope) -> str:
@@ -47,6 +49,17 @@ def open_key(customer_id: str, due: str, invoice_id: str) -> str:
     return f"{customer_id}#{due}#{invoice_id}"
 
 
+def credit_key(customer_id: str, dated: str, source_id: str) -> str:
+    return f"{customer_id}#{dated}#{source_id}"
+
+
+def _payment_key(payment_id: str) -> str:
+    return f"PAYMENT#{payment_id}"
+
+
+RECEIPT_COUNTER = "COUNTER#RECEIPT"
+
+
 class PaymentRecord(IndexedItem):
     payment_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
@@ -55,14 +68,14 @@ class PaymentRecord(IndexedItem):
     total_cents = NumberAttribute()
     credit_cents = NumberAttribute()  # what is not allocated to any invoice: the customer's credit
     status = UnicodeAttribute()  # posted or voided
-    details = UnicodeAttribute()  # JSON: methods, allocations, metadata, void
+    details = JSONAttribute()  # methods, allocations, metadata, void
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
 
     @property
     def fields(self) -> dict[str, Any]:
-        return json.loads(self.details)
+        return self.details
 
 
 class CreditSource(IndexedItem):
@@ -78,17 +91,13 @@ class OpenInvoice(IndexedItem):
     invoice_id = UnicodeAttribute()
 
 
-class AccountRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
+class AccountRecord(TableItem):
     sk = UnicodeAttribute(range_key=True)  # the customer id
     invoiced_cents = NumberAttribute(default=0)  # invoices and debit notes
     credited_cents = NumberAttribute(default=0)  # credit notes
     paid_cents = NumberAttribute(default=0)  # payments, less voided ones
     credit_cents = NumberAttribute(default=0)  # paid or credited and not applied to any invoice
-    open_by_due = UnicodeAttribute(default="{}")  # JSON {due date: cents still owed}: outstanding, overdue, aging
+    open_by_due = JSONAttribute(default=dict)  # {due date: cents still owed}: outstanding, overdue, aging
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
@@ -98,7 +107,7 @@ class AccountRecord(Model):
 
     @property
     def open(self) -> dict[str, int]:
-        return json.loads(self.open_by_due)
+        return dict(self.open_by_due)
 
     @property
     def outstanding_cents(self) -> int:
@@ -108,12 +117,7 @@ class AccountRecord(Model):
         return sum(cents for due, cents in self.open.items() if due < today)
 
 
-class LedgerRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class LedgerRecord(TableItem):
     date = UnicodeAttribute()
     kind = UnicodeAttribute()
     reference = UnicodeAttribute()
@@ -122,13 +126,13 @@ class LedgerRecord(Model):
     credit_cents = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
 
+    @property
+    def order(self) -> str:
+        """Where the movement goes among those of its date: when it was written, then its key."""
+        return self.created_at + self.sk
 
-class CounterRecord(Model):
-    class Meta(TableMeta):
-        pass
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class CounterRecord(TableItem):
     value = NumberAttribute(default=0)
 
 
@@ -137,12 +141,27 @@ class CounterRecord(Model):
 
 def payment(scope: Scope, payment_id: str) -> PaymentRecord | None:
     try:
-        return PaymentRecord.get(partition(scope), f"PAYMENT#{payment_id}", consistent_read=True)
+        return PaymentRecord.get(partition(scope), _payment_key(payment_id), consistent_read=True)
     except PaymentRecord.DoesNotExist:
         return None
 
 
-def payments(scope: Scope, *, condition=None, starting_after: str | None = None) -> Iterator[PaymentRecord]:
+def payments(
+    scope: Scope,
+    *,
+    starting_after: str | None = None,
+    customer: str | None = None,
+    status: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Iterator[PaymentRecord]:
+    """The scope's payments, newest first, after the cursor, with these filters (applied by DynamoDB)."""
+    condition = all_of(
+        PaymentRecord.customer_id == customer if customer else None,
+        PaymentRecord.status == status if status else None,
+        PaymentRecord.date >= date_from if date_from else None,
+        PaymentRecord.date <= date_to if date_to else None,
+    )
     return newest_first(PaymentRecord, partition(scope), "PAYMENT", condition=condition, starting_after=starting_after)
 
 
@@ -151,9 +170,14 @@ def open_invoices(scope: Scope, customer_id: str) -> list[OpenInvoice]:
     return list(OpenInvoice.index.query(open_partition(scope), OpenInvoice.gsi1sk.startswith(f"{customer_id}#")))
 
 
-def credit_sources(scope: Scope, customer_id: str) -> list[CreditSource]:
-    """The customer's payments and credit notes with credit left, oldest first."""
-    return list(CreditSource.index.query(credit_partition(scope), CreditSource.gsi1sk.startswith(f"{customer_id}#")))
+def credit_sources(scope: Scope, customer_id: str) -> list[PaymentRecord | InvoiceRecord]:
+    """The customer's payments and credit notes that the CREDIT index lists, read again consistently (the index may
+    lag: check what is left on each), oldest credit first."""
+    listed = list(CreditSource.index.query(credit_partition(scope), CreditSource.gsi1sk.startswith(f"{customer_id}#")))
+    payment_ids = {s.sk.removeprefix("PAYMENT#") for s in listed if s.sk.startswith("PAYMENT#")}
+    note_ids = {s.sk.removeprefix("INVOICE#") for s in listed if s.sk.startswith("INVOICE#")}
+    found = [*payments_by_id(scope, payment_ids).values(), *vouchers.by_id(scope, note_ids).values()]
+    return sorted(found, key=lambda source: (source.gsi1sk or "", source.sk))
 
 
 def account(scope: Scope, customer_id: str) -> AccountRecord:
@@ -172,7 +196,7 @@ def ledger(scope: Scope, customer_id: str) -> list[LedgerRecord]:
 
 
 def payments_by_id(scope: Scope, payment_ids: set[str]) -> dict[str, PaymentRecord]:
-    keys = [(partition(scope), f"PAYMENT#{i}") for i in payment_ids]
+    keys = [(partition(scope), _payment_key(i)) for i in payment_ids]
     return {record.payment_id: record for record in PaymentRecord.batch_get(keys, consistent_read=True)}
 
 
@@ -186,7 +210,7 @@ def remaining(scope: Scope, references: set[str]) -> dict[str, int]:
             keys, consistent_read=True, attributes_to_get=["pk", "sk", "invoice_id", "balance_cents", "credit_cents"]
         )
     }
-    keys = [(partition(scope), f"PAYMENT#{r}") for r in references if r.startswith("pay_")]
+    keys = [(partition(scope), _payment_key(r)) for r in references if r.startswith("pay_")]
     left |= {
         record.payment_id: int(record.credit_cents)
         for record in PaymentRecord.batch_get(
@@ -198,9 +222,58 @@ def remaining(scope: Scope, references: set[str]) -> dict[str, int]:
 
 def receipt_counter(scope: Scope) -> CounterRecord:
     try:
-        return CounterRecord.get(partition(scope), "COUNTER#RECEIPT", consistent_read=True)
+        return CounterRecord.get(partition(scope), RECEIPT_COUNTER, consistent_read=True)
     except CounterRecord.DoesNotExist:
-        return CounterRecord(partition(scope), "COUNTER#RECEIPT", value=0)
+        return CounterRecord(partition(scope), RECEIPT_COUNTER, value=0)
+
+
+# ---------------------------------------------------------------- records in memory (saved by a transaction)
+
+
+def new_payment(
+    scope: Scope, payment_id: str, *, customer_id: str, date: str, credit_cents: int, **fields
+) -> PaymentRecord:
+    """A posted payment; listed by the CREDIT index while it has credit left."""
+    now = timestamp()
+    record = PaymentRecord(
+        partition(scope),
+        _payment_key(payment_id),
+        payment_id=payment_id,
+        customer_id=customer_id,
+        date=date,
+        credit_cents=credit_cents,
+        status="posted",
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    if credit_cents:
+        record.gsi1pk, record.gsi1sk = credit_partition(scope), credit_key(customer_id, date, payment_id)
+    return record
+
+
+def voided(record: PaymentRecord, void: dict) -> None:
+    """A payment given back: no credit left (out of the CREDIT index), and who voided it, when and why."""
+    record.details = {**record.details, "voided": void}
+    record.status, record.credit_cents = "voided", 0
+    record.gsi1pk = record.gsi1sk = None
+    record.updated_at = timestamp()
+
+
+def opened(scope: Scope, invoice: InvoiceRecord, balance_cents: int) -> None:
+    """An authorized invoice or debit note owes `balance_cents` from its due date (listed by the OPEN index)."""
+    invoice.balance_cents = balance_cents
+    if balance_cents > 0:
+        invoice.gsi1pk = open_partition(scope)
+        invoice.gsi1sk = open_key(invoice.customer_id, invoice.due_date, invoice.invoice_id)
+
+
+def credit_left(scope: Scope, note: InvoiceRecord, credit_cents: int) -> None:
+    """An authorized credit note keeps `credit_cents` as the customer's credit (listed by the CREDIT index)."""
+    note.credit_cents = credit_cents
+    if credit_cents > 0:
+        note.gsi1pk = credit_partition(scope)
+        note.gsi1sk = credit_key(note.customer_id, note.issue_date, note.invoice_id)
 
 
 # ---------------------------------------------------------------- writes (one transaction per business event)
@@ -244,6 +317,50 @@ class Changes:
             lambda t: t.update(record, actions=actions, condition=condition, add_version_condition=False)
         )
 
+    def insert(self, record: Model) -> None:
+        """A new item: the transaction fails if it exists."""
+        self.save(record, condition=type(record).sk.does_not_exist())
+
+    def next_receipt(self, counter: CounterRecord, number: int) -> None:
+        """Receipt numbers without gaps or repeats: the counter moves only if nobody else moved it meanwhile."""
+        read = CounterRecord.value == counter.value if counter.value else CounterRecord.value.does_not_exist()
+        self.update(counter, [CounterRecord.value.set(number)], condition=read)
+
+    def move_balance(self, invoice: InvoiceRecord, *, paid: int = 0, credited: int = 0) -> int:
+        """Pay (or credit) part of an invoice's balance; negative amounts give it back (a voided payment). The
+        condition pins the balance that was read, so the new balance and its place in the OPEN index are exact."""
+        balance = int(invoice.balance_cents) - paid - credited
+        actions = [InvoiceRecord.balance_cents.set(balance)]
+        if paid:
+            actions.append(InvoiceRecord.paid_cents.add(paid))
+        if credited:
+            actions.append(InvoiceRecord.credited_cents.add(credited))
+        if balance > 0:
+            key = open_key(invoice.customer_id, invoice.due_date, invoice.invoice_id)
+            actions += [InvoiceRecord.gsi1pk.set(open_partition(self.scope)), InvoiceRecord.gsi1sk.set(key)]
+        else:
+            actions += [InvoiceRecord.gsi1pk.remove(), InvoiceRecord.gsi1sk.remove()]
+        read = (InvoiceRecord.balance_cents == int(invoice.balance_cents)) & (
+            InvoiceRecord.status == InvoiceStatus.AUTHORIZED.value
+        )
+        self.update(invoice, actions, condition=read)
+        self.owe(invoice.customer_id, invoice.due_date, -(paid + credited))
+        return balance
+
+    def spend_credit(self, source: PaymentRecord | InvoiceRecord, left: int, allocations: list[dict]) -> None:
+        """Lower a payment's or credit note's credit to `left`, pinned to the amount read; a payment records the
+        `allocations` its credit went to."""
+        model = type(source)
+        actions = [model.credit_cents.set(left)]
+        if left == 0:
+            actions += [model.gsi1pk.remove(), model.gsi1sk.remove()]
+        read = model.credit_cents == int(source.credit_cents)
+        if isinstance(source, PaymentRecord):
+            details = source.details
+            actions.append(PaymentRecord.details.set({**details, "allocations": details["allocations"] + allocations}))
+            read &= PaymentRecord.status == "posted"
+        self.update(source, actions, condition=read)
+
     def load_accounts(self, customer_ids: set[str]) -> None:
         """Read the accounts this transaction will touch in one batch (consistent), those not read already."""
         missing = [c for c in customer_ids if c not in self._known]
@@ -281,7 +398,7 @@ class Changes:
             open_by_due[due] = left
         else:
             open_by_due.pop(due, None)
-        record.open_by_due = json.dumps(dict(sorted(open_by_due.items())))
+        record.open_by_due = dict(sorted(open_by_due.items()))
 
     def ledger(self, customer_id: str, *, date: str, kind: str, reference: str, concept: str, debit=0, credit=0):
         entry = LedgerRecord(
@@ -326,5 +443,13 @@ def _raise_lost_race(error: TransactWriteError) -> None:
 
 
 def estimated_size(record: Model) -> int:
-    """About the bytes a record takes in a transaction: its text values and a little per attribute."""
-    return sum(len(value) if isinstance(value, str) else 16 for value in record.attribute_values.values()) + 100
+    """About the bytes a record takes in a transaction: its text and JSON values and a little per attribute."""
+    return sum(_size(value) for value in record.attribute_values.values()) + 100
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict | list):
+        return len(json.dumps(value))
+    return 16

@@ -11,6 +11,14 @@ def tenant_key(tenant_id: str) -> str:
     return f"TENANT#{tenant_id}"
 
 
+def _keys_of_tenant(tenant_id: str) -> str:
+    return f"{tenant_key(tenant_id)}#KEYS"
+
+
+def new_tenant(tenant_id: str, **fields) -> TenantRecord:
+    return TenantRecord(tenant_key(tenant_id), gsi1sk=tenant_id, tenant_id=tenant_id, **fields)
+
+
 def insert_tenant(tenant: TenantRecord) -> None:
     """The tenant and its CUIT claim together, or neither."""
     claim = CuitClaim(f"CUIT#{tenant.cuit}", tenant_id=tenant.tenant_id)
@@ -49,9 +57,38 @@ def find_key_by_hash(key_hash: str) -> ApiKeyRecord | None:
 
 
 def keys_of(tenant_id: str) -> list[ApiKeyRecord]:
-    return list(ApiKeyRecord.by_tenant.query(f"{tenant_key(tenant_id)}#KEYS"))
+    return list(ApiKeyRecord.by_tenant.query(_keys_of_tenant(tenant_id)))
 
 
 def find_key(tenant_id: str, key_id: str) -> ApiKeyRecord | None:
-    found = list(ApiKeyRecord.by_tenant.query(f"{tenant_key(tenant_id)}#KEYS", ApiKeyRecord.gsi1sk == key_id))
+    found = list(ApiKeyRecord.by_tenant.query(_keys_of_tenant(tenant_id), ApiKeyRecord.gsi1sk == key_id))
     return found[0] if found else None
+
+
+def insert_key(key_hash: str, tenant_id: str, key_id: str, **fields) -> ApiKeyRecord:
+    """A new API key, found by its hash and listed under its tenant; never overwrites another."""
+    record = ApiKeyRecord(
+        key_hash_key(key_hash),
+        gsi1pk=_keys_of_tenant(tenant_id),
+        gsi1sk=key_id,
+        key_id=key_id,
+        tenant_id=tenant_id,
+        **fields,
+    )
+    record.save(condition=ApiKeyRecord.pk.does_not_exist())
+    return record
+
+
+def revoke_key(record: ApiKeyRecord, at: str, reason: str) -> None:
+    record.update(
+        actions=[
+            ApiKeyRecord.status.set("revoked"),
+            ApiKeyRecord.revoked_at.set(at),
+            ApiKeyRecord.revoked_reason.set(reason),
+        ]
+    )
+
+
+def supersede_key(record: ApiKeyRecord, valid_until: str, replaced_by: str) -> None:
+    """The key keeps working until `valid_until`, then only its replacement does."""
+    record.update(actions=[ApiKeyRecord.valid_until.set(valid_until), ApiKeyRecord.replaced_by.set(replaced_by)])

@@ -8,16 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from billing.data.models import TableMeta, conditional_update
+from billing.data.models import TableItem, conditional_update, take_expiring
 
 
-class TicketRecord(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
+class TicketRecord(TableItem):
     sk = UnicodeAttribute(range_key=True, default="TICKET")
     token = UnicodeAttribute(null=True)
     sign = UnicodeAttribute(null=True)
@@ -64,10 +59,13 @@ def read(key: TicketKey) -> StoredTicket | None:
 
 def try_lock(key: TicketKey, owner: str, now: float, seconds: int) -> bool:
     """Take the login lock unless another container holds an unexpired one (the item is created if needed)."""
-    return conditional_update(
+    return take_expiring(
         TicketRecord(key.partition, "TICKET"),
-        [TicketRecord.lock_owner.set(owner), TicketRecord.lock_until.set(now + seconds)],
-        TicketRecord.lock_until.does_not_exist() | (TicketRecord.lock_until < now),
+        TicketRecord.lock_owner,
+        TicketRecord.lock_until,
+        owner,
+        now + seconds,
+        now,
     )
 
 

@@ -111,10 +111,6 @@ class Method(StrEnum):
     WITHHOLDING_IIBB = "withholding_iibb"
     WITHHOLDING_GANANCIAS = "withholding_ganancias"
 
-    @property
-    def is_withholding(self) -> bool:
-        return self.value.startswith("withholding_")
-
 
 # What each method must carry besides its amount (the API schema names the optional ones).
 REQUIRED_DETAILS = {

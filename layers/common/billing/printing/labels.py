@@ -9,6 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from billing.domain.money import RATE_QUANTUM
+from billing.domain.vouchers.types import PESOS
 
 # Legal legends, Spanish whatever the language (arca.md 8; Ley 27.743 in arca.md 6).
 MONOTRIBUTO_LEGEND = (
@@ -16,7 +17,6 @@ MONOTRIBUTO_LEGEND = (
     "Sostenimiento e Inclusión Fiscal para Pequeños Contribuyentes de la Ley Nº 27.618"
 )
 FINAL_CONSUMER_LEGEND = "A CONSUMIDOR FINAL"
-WITHHOLDING_LEGEND = "OPERACIÓN SUJETA A RETENCIÓN"  # class ALEY, voucher types 51-54 (RG 5762)
 TRANSPARENCY_TITLE = "Régimen de Transparencia Fiscal al Consumidor (Ley 27.743)"
 TRANSPARENCY_VAT = "IVA Contenido"
 TRANSPARENCY_OTHER_TAXES = "Otros Impuestos Nacionales Indirectos"
@@ -27,7 +27,6 @@ VOUCHER_CODE = "COD."  # "COD. 01": the voucher-type code under the letter (RG 4
 
 NO_BREAK_SPACE = "\u00a0"  # keeps an amount on one line when a legend wraps
 _CURRENCY_SYMBOL = "$"
-_PESOS = "PES"
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ class Labels:
 
     def money(self, value: Decimal, currency: str) -> str:
         """ "$ 1.234,50" / "$1,234.50"; a foreign currency shows its ARCA code: "DOL 1.234,50"."""
-        prefix = f"{_CURRENCY_SYMBOL}{self.symbol_separator}" if currency == _PESOS else f"{currency}{NO_BREAK_SPACE}"
+        prefix = f"{_CURRENCY_SYMBOL}{self.symbol_separator}" if currency == PESOS else f"{currency}{NO_BREAK_SPACE}"
         sign = "-" if value < 0 else ""
         return f"{sign}{prefix}{self.decimal(abs(value))}"
 

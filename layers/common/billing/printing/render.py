@@ -22,6 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from billing.domain.money import decimal_places
+from billing.domain.vouchers.types import PESOS, full_number
 from billing.printing.labels import (
     AUTHORIZED,
     FINAL_CONSUMER_LEGEND,
@@ -32,7 +33,6 @@ from billing.printing.labels import (
     TRANSPARENCY_VAT,
     VALIDITY_URL,
     VOUCHER_CODE,
-    WITHHOLDING_LEGEND,
     Labels,
     format_date,
     format_document_number,
@@ -79,8 +79,6 @@ CELL_PADDING_Y = 2.6
 TABLE_HEADER_HEIGHT = 16
 QUANTITY_WIDTH, UNIT_WIDTH, PRICE_WIDTH, DISCOUNT_WIDTH, VAT_WIDTH, AMOUNT_WIDTH = 50, 48, 72, 58, 38, 78
 MAX_PRICE_DECIMALS = 6
-WITHHOLDING_VOUCHER_TYPES = range(51, 55)  # class ALEY (arca.md 4.1)
-PESOS = "PES"
 
 
 def render_invoice(sheet: InvoiceSheet) -> bytes:
@@ -231,7 +229,7 @@ class _Document:
     def __init__(self, sheet: InvoiceSheet):
         self.sheet = sheet
         self.labels: Labels = labels_for(sheet.language)
-        self.identification = f"{sheet.point_of_sale:05d}-{sheet.number:08d}"
+        self.identification = full_number(sheet.point_of_sale, sheet.number)
         self.issuer_block, self.voucher_block = self._issuer(), self._voucher()
         self.header_height = max(self.issuer_block.height, self.voucher_block.height, LETTER_BOX_SIZE + 16)
         self.header_height += 2 * PADDING
@@ -389,8 +387,6 @@ class _Document:
     def _legends(self) -> _Block:
         sheet, labels = self.sheet, self.labels
         block = _Block(CONTENT_WIDTH - TOTALS_WIDTH - GAP)
-        if sheet.voucher_type in WITHHOLDING_VOUCHER_TYPES:
-            block.line(WITHHOLDING_LEGEND, BOLD, 9, after=LEGEND_SPACING)
         receiver = sheet.receiver
         if receiver.document_type == "CONSUMIDOR_FINAL" or receiver.iva_condition == "consumidor_final":
             block.line(FINAL_CONSUMER_LEGEND, BOLD, 9, after=LEGEND_SPACING)

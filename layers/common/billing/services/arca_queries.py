@@ -7,6 +7,7 @@ from typing import Any
 from billing.domain.errors import NotFound
 from billing.domain.money import format_money
 from billing.domain.tenancy import Scope
+from billing.domain.vouchers import full_number
 from billing.services.arca import connect
 
 CACHE_SECONDS = 24 * 3600  # ARCA's code tables change a few times a year
@@ -34,7 +35,7 @@ def issued_voucher(scope: Scope, point_of_sale: int, voucher_type: int, number: 
     connection = connect(scope)
     issued = connection.call(lambda auth: connection.wsfe.voucher(auth, point_of_sale, voucher_type, number))
     if issued is None:
-        raise NotFound(f"ARCA has no voucher {point_of_sale:05d}-{number:08d} of type {voucher_type} (602).")
+        raise NotFound(f"ARCA has no voucher {full_number(point_of_sale, number)} of type {voucher_type} (602).")
     return {
         "result": issued.result,
         "authorization_code": issued.authorization_code,

@@ -81,7 +81,7 @@ def customer_statement(scope: Scope, customer_id: str, date_from: date | None, d
     movements = [
         Movement(
             date=date.fromisoformat(e.date),
-            sort_key=e.created_at + e.sk,
+            sort_key=e.order,
             kind=e.kind,
             reference=e.reference,
             concept=e.concept,

@@ -35,6 +35,7 @@ from billing.domain.calendar import timestamp, today_ar
 from billing.domain.qr import qr_payload_from_detail, qr_url
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers import arca_date
+from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.services import settlement
 from billing.services.arca import ArcaConnection, connect
 from billing.services.settlement import AUTHORIZED, FAILED, REJECTED, Outcome
@@ -503,7 +504,7 @@ class Authorizer:
         todo = [
             (records[invoice_id], detail)
             for invoice_id, detail in zip(batch["invoices"], batch["details"], strict=True)
-            if invoice_id in records and records[invoice_id].status == "pending"
+            if invoice_id in records and records[invoice_id].status == InvoiceStatus.PENDING
         ]
         if not todo:
             self.save([], [], sequence)
@@ -588,7 +589,7 @@ def _awaits(scope: Scope, invoice_id: str | None) -> bool:
     if invoice_id is None:
         return False
     invoice = store.find(scope, invoice_id)
-    return invoice is not None and invoice.status == "pending"
+    return invoice is not None and invoice.status == InvoiceStatus.PENDING
 
 
 def _has_work(scope: Scope, invoice_id: str | None) -> bool:
@@ -638,5 +639,5 @@ def authorize_pending(scope: Scope, *, seconds_left: Callable[[], float], invoic
 def mark_failed(scope: Scope, invoice_id: str, reason: str) -> None:
     """A poison message gave up on this voucher: show it as failed, unless it was settled meanwhile."""
     invoice = store.find(scope, invoice_id)
-    if invoice is not None and invoice.status == "pending":
+    if invoice is not None and invoice.status == InvoiceStatus.PENDING:
         settlement.save_outcomes(scope, [_failed(invoice, reason)], {invoice_id: invoice})

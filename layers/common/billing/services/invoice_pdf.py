@@ -9,9 +9,11 @@ from billing.domain.calendar import now_ar, timestamp
 from billing.domain.errors import Conflict, NotFound
 from billing.domain.ids import has_prefix
 from billing.domain.tenancy import Scope
+from billing.domain.vouchers import full_number
+from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.schemas.invoices import Invoice, InvoiceDownload
 from billing.services import setup
-from billing.services.invoices import view
+from billing.services.invoice_mapping import printed_issuer, view
 
 LINK_SECONDS = 300
 # A PDF still pending this long after it was asked for was most likely never queued (an SQS hiccup right after the
@@ -27,7 +29,7 @@ def _authorized(scope: Scope, invoice_id: str) -> InvoiceRecord:
     record = store.find(scope, invoice_id) if has_prefix(invoice_id, "inv") else None
     if record is None:
         raise NotFound(f"No such invoice: {invoice_id}", param="id")
-    if record.status != "authorized":
+    if record.status != InvoiceStatus.AUTHORIZED:
         raise Conflict(
             f"This voucher is {record.status}: only vouchers authorized by ARCA (with a CAE) have a PDF.",
             code="invoice_not_authorized",
@@ -44,8 +46,8 @@ def render(scope: Scope, invoice_ids: list[str]) -> tuple[list[str], dict[str, E
 
     records = store.by_id(scope, invoice_ids)
     todo = [
-        records[i] for i in invoice_ids if i in records and records[i].status == "authorized"
-        and records[i].pdf_status != "ready"
+        records[i] for i in invoice_ids if i in records and records[i].status == InvoiceStatus.AUTHORIZED
+        and records[i].pdf_status != PdfStatus.READY
     ]  # fmt: skip
     if not todo:
         return [], {}
@@ -54,10 +56,10 @@ def render(scope: Scope, invoice_ids: list[str]) -> tuple[list[str], dict[str, E
     rendered, failed = [], {}
     for record in todo:
         try:
-            pdf = render_invoice(compose_sheet(view(scope, record), issuer, logo))
+            pdf = render_invoice(compose_sheet(view(scope, record), printed_issuer(record, issuer), logo))
             key = pdf_key(scope, record.invoice_id)
             storage.put_object(key, pdf, "application/pdf")
-            store.set_pdf(record, "ready", key=key)
+            store.set_pdf(record, PdfStatus.READY, key=key)
         except Exception as error:  # one voucher's failure must not hold back the others'
             failed[record.invoice_id] = error
         else:
@@ -67,24 +69,24 @@ def render(scope: Scope, invoice_ids: list[str]) -> tuple[list[str], dict[str, E
 
 def mark_failed(scope: Scope, invoice_id: str, reason: str) -> None:
     record = store.find(scope, invoice_id)
-    if record is not None and record.pdf_status == "pending":
-        store.set_pdf(record, "failed", error=reason)
+    if record is not None and record.pdf_status == PdfStatus.PENDING:
+        store.set_pdf(record, PdfStatus.FAILED, error=reason)
 
 
 def download(scope: Scope, invoice_id: str) -> InvoiceDownload:
     """A presigned link to the PDF; 409 until it is ready."""
     record = _authorized(scope, invoice_id)
-    if record.pdf_status != "ready":
-        if record.pdf_status != "failed" and _overdue(record):
+    if record.pdf_status != PdfStatus.READY:
+        if record.pdf_status != PdfStatus.FAILED and _overdue(record):
             _queue(scope, record)
         reason = (
             f"Rendering failed ({record.pdf_error}); POST /v1/invoices/{invoice_id}/pdf to try again."
-            if record.pdf_status == "failed"
+            if record.pdf_status == PdfStatus.FAILED
             else "The PDF is being rendered; try again in a few seconds."
         )
         raise Conflict(reason, code="pdf_not_ready")
-    full_number = f"{int(record.point_of_sale):05d}-{int(record.number):08d}"
-    url = storage.download_link(record.pdf_key, filename=f"{full_number}.pdf", seconds=LINK_SECONDS)
+    name = full_number(int(record.point_of_sale), int(record.number))
+    url = storage.download_link(record.pdf_key, filename=f"{name}.pdf", seconds=LINK_SECONDS)
     return InvoiceDownload(
         invoice=invoice_id, url=url, expires_at=timestamp(now_ar() + timedelta(seconds=LINK_SECONDS))
     )
@@ -103,5 +105,5 @@ def _overdue(record: InvoiceRecord) -> bool:
 
 
 def _queue(scope: Scope, record: InvoiceRecord) -> None:
-    store.set_pdf(record, "pending")
+    store.set_pdf(record, PdfStatus.PENDING)
     queues.request_pdfs(scope, [record.invoice_id])

@@ -1,12 +1,11 @@
 """Payments: recorded with any mix of methods, allocated to invoices (or kept as credit), voided with an audit trail."""
 
-import json
 from datetime import date
 
 from billing.data import invoices as store
 from billing.data import receivables as data
 from billing.data.invoices import InvoiceRecord
-from billing.data.models import all_of, first_page
+from billing.data.models import first_page
 from billing.data.receivables import Changes, PaymentRecord
 from billing.domain.calendar import timestamp, today_ar
 from billing.domain.errors import Conflict, InvalidField, NotFound
@@ -21,6 +20,7 @@ from billing.domain.receivables import (
     positive_cents,
 )
 from billing.domain.tenancy import Scope
+from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
 from billing.schemas.payments import (
     MAX_ALLOCATIONS,
@@ -34,7 +34,7 @@ from billing.schemas.payments import (
     PaymentCreate,
 )
 from billing.services import customers
-from billing.services.receivables import move_balance, retrying
+from billing.services.receivables import retrying
 
 
 def receipt_concept(number: int) -> str:
@@ -105,7 +105,7 @@ def _requested(
             raise InvalidField(f"No such invoice: {invoice_id}.", code="resource_missing", param=param)
         if record.customer_id != customer_id:
             raise InvalidField(f"{invoice_id} belongs to another customer.", code="customer_mismatch", param=param)
-        if record.status != "authorized":
+        if record.status != InvoiceStatus.AUTHORIZED:
             raise InvalidField(
                 f"{invoice_id} is {record.status}: only vouchers authorized by ARCA can be paid.",
                 code="not_authorized",
@@ -139,7 +139,7 @@ def _oldest_first(
     items = [
         OpenItem(r.invoice_id, date.fromisoformat(r.due_date), int(r.balance_cents))
         for r in fresh.values()
-        if r.status == "authorized" and r.balance_cents
+        if r.status == InvoiceStatus.AUTHORIZED and r.balance_cents
     ]
     return [(fresh[i], cents) for i, cents in allocate_oldest_first(amount, items, max_items=max_items)]
 
@@ -165,40 +165,28 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
         allocated = sum(cents for _, cents in allocations)
         now = timestamp()
         number = int(counter.value) + 1
-        record = PaymentRecord(
-            data.partition(scope),
-            f"PAYMENT#{payment_id}",
-            payment_id=payment_id,
+        record = data.new_payment(
+            scope,
+            payment_id,
             customer_id=customer.id,
             date=paid_on,
             receipt_number=number,
             total_cents=total,
             credit_cents=total - allocated,
-            status="posted",
-            details=json.dumps(
-                {
-                    "methods": methods,
-                    "allocations": [
-                        {"invoice": r.invoice_id, "amount_cents": c, "applied_at": now} for r, c in allocations
-                    ],
-                    "metadata": body.metadata,
-                    "created_by": created_by,
-                }
-            ),
-            created_at=now,
-            updated_at=now,
+            details={
+                "methods": methods,
+                "allocations": [
+                    {"invoice": r.invoice_id, "amount_cents": c, "applied_at": now} for r, c in allocations
+                ],
+                "metadata": body.metadata,
+                "created_by": created_by,
+            },
         )
-        if record.credit_cents:
-            record.gsi1pk, record.gsi1sk = data.credit_partition(scope), f"{customer.id}#{paid_on}#{payment_id}"
         changes = Changes(scope)
-        changes.save(record, condition=PaymentRecord.sk.does_not_exist())
-        # Receipt numbers without gaps or repeats: the counter moves only if nobody else moved it meanwhile.
-        counter_condition = (
-            data.CounterRecord.value == counter.value if counter.value else data.CounterRecord.value.does_not_exist()
-        )
-        changes.update(counter, [data.CounterRecord.value.set(number)], condition=counter_condition)
+        changes.insert(record)
+        changes.next_receipt(counter, number)
         for invoice, cents in allocations:
-            move_balance(changes, invoice, paid=cents)
+            changes.move_balance(invoice, paid=cents)
         changes.add_to_account(customer.id, paid_cents=total, credit_cents=total - allocated)
         changes.ledger(
             customer.id,
@@ -235,13 +223,10 @@ def list_payments(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> ListPage[Payment]:
-    condition = all_of(
-        PaymentRecord.customer_id == customer if customer else None,
-        PaymentRecord.status == status if status else None,
-        PaymentRecord.date >= date_from if date_from else None,
-        PaymentRecord.date <= date_to if date_to else None,
+    listed = data.payments(
+        scope, starting_after=starting_after, customer=customer, status=status, date_from=date_from, date_to=date_to
     )
-    page, has_more = first_page(data.payments(scope, condition=condition, starting_after=starting_after), limit)
+    page, has_more = first_page(listed, limit)
     return ListPage[Payment](data=[view(scope, r) for r in page], has_more=has_more)
 
 
@@ -252,19 +237,15 @@ def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> 
         record = _payment(scope, payment_id)
         if record.status == "voided":
             raise Conflict("This payment is already voided.", code="already_voided")
-        fields = record.fields
         per_invoice: dict[str, int] = {}
-        for allocation in fields["allocations"]:
+        for allocation in record.fields["allocations"]:
             per_invoice[allocation["invoice"]] = per_invoice.get(allocation["invoice"], 0) + allocation["amount_cents"]
         invoices = store.by_id(scope, set(per_invoice))
         changes = Changes(scope)
         for invoice_id, cents in per_invoice.items():
-            move_balance(changes, invoices[invoice_id], paid=-cents)
+            changes.move_balance(invoices[invoice_id], paid=-cents)
         credit = int(record.credit_cents)
-        fields["voided"] = {"at": timestamp(), "by": voided_by, "reason": reason}
-        record.status, record.credit_cents, record.details = "voided", 0, json.dumps(fields)
-        record.gsi1pk = record.gsi1sk = None
-        record.updated_at = timestamp()
+        data.voided(record, {"at": timestamp(), "by": voided_by, "reason": reason})
         changes.save(record)  # version-checked: a concurrent credit application or void makes this attempt retry
         changes.add_to_account(record.customer_id, paid_cents=-int(record.total_cents), credit_cents=-credit)
         changes.ledger(
@@ -291,16 +272,11 @@ def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> Cre
         raise NotFound(f"No such customer: {customer_id}", param="id") from None
 
     def attempt() -> CreditApplicationResult:
-        listed = data.credit_sources(scope, customer_id)
-        payments = data.payments_by_id(
-            scope, {s.sk.removeprefix("PAYMENT#") for s in listed if s.sk.startswith("PAYMENT#")}
-        )
-        notes = store.by_id(scope, {s.sk.removeprefix("INVOICE#") for s in listed if s.sk.startswith("INVOICE#")})
-        every_source = sorted(
-            [p for p in payments.values() if p.status == "posted" and p.credit_cents]
-            + [n for n in notes.values() if n.credit_cents],
-            key=lambda s: (s.gsi1sk or "", s.sk),
-        )
+        every_source = [
+            source
+            for source in data.credit_sources(scope, customer_id)
+            if source.credit_cents and (not isinstance(source, PaymentRecord) or source.status == "posted")
+        ]
         sources = every_source[:MAX_CREDIT_SOURCES]  # the oldest credit first; a later application uses the rest
         available = sum(int(s.credit_cents) for s in sources)
         if body.allocations is not None:
@@ -327,8 +303,8 @@ def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> Cre
                     break
         for invoice, _ in targets:
             if invoice.invoice_id in paid or invoice.invoice_id in credited:
-                move_balance(
-                    changes, invoice, paid=paid.get(invoice.invoice_id, 0), credited=credited.get(invoice.invoice_id, 0)
+                changes.move_balance(
+                    invoice, paid=paid.get(invoice.invoice_id, 0), credited=credited.get(invoice.invoice_id, 0)
                 )
         for source, left in queue:
             if left != int(source.credit_cents):
@@ -354,18 +330,8 @@ def _source_id(source) -> str:
 
 
 def _spend_credit(changes: Changes, source, left: int, applied: list[dict], now: str) -> None:
-    """Lower a payment's or credit note's credit, pinned to the amount read; a payment records where it went."""
-    model = type(source)
-    actions = [model.credit_cents.set(left)]
-    if left == 0:
-        actions += [model.gsi1pk.remove(), model.gsi1sk.remove()]
-    condition = model.credit_cents == int(source.credit_cents)
-    if isinstance(source, PaymentRecord):
-        fields = source.fields
-        fields["allocations"] += [
-            {"invoice": a["invoice"], "amount_cents": a["cents"], "applied_at": now, "from_credit": True}
-            for a in applied
-        ]
-        actions.append(PaymentRecord.details.set(json.dumps(fields)))
-        condition &= PaymentRecord.status == "posted"
-    changes.update(source, actions, condition=condition)
+    """Lower a payment's or credit note's credit; a payment records where it went."""
+    allocations = [
+        {"invoice": a["invoice"], "amount_cents": a["cents"], "applied_at": now, "from_credit": True} for a in applied
+    ]
+    changes.spend_credit(source, left, allocations)

@@ -29,26 +29,6 @@ def retrying(attempt: Callable[[], T]) -> T:
     raise Conflict("Too many concurrent changes to these invoices; retry the request.", code="concurrent_update")
 
 
-def move_balance(changes: Changes, invoice: InvoiceRecord, *, paid: int = 0, credited: int = 0) -> int:
-    """Pay (or credit) part of an invoice's balance; negative amounts give it back (a voided payment). The condition
-    pins the balance that was read, so the new balance and its place in the OPEN index are exact."""
-    balance = int(invoice.balance_cents) - paid - credited
-    actions = [InvoiceRecord.balance_cents.set(balance)]
-    if paid:
-        actions.append(InvoiceRecord.paid_cents.add(paid))
-    if credited:
-        actions.append(InvoiceRecord.credited_cents.add(credited))
-    if balance > 0:
-        key = data.open_key(invoice.customer_id, invoice.due_date, invoice.invoice_id)
-        actions += [InvoiceRecord.gsi1pk.set(data.open_partition(changes.scope)), InvoiceRecord.gsi1sk.set(key)]
-    else:
-        actions += [InvoiceRecord.gsi1pk.remove(), InvoiceRecord.gsi1sk.remove()]
-    condition = (InvoiceRecord.balance_cents == int(invoice.balance_cents)) & (InvoiceRecord.status == "authorized")
-    changes.update(invoice, actions, condition=condition)
-    changes.owe(invoice.customer_id, invoice.due_date, -(paid + credited))
-    return balance
-
-
 def posting_items(invoice: InvoiceRecord) -> int:
     """How many writes `post_authorization` adds for this voucher, its customer's account aside."""
     return 2 + len(invoice.fields.get("adjusts", []))  # the voucher, its ledger row, what a credit note credits
@@ -72,11 +52,7 @@ def post_authorization(changes: Changes, invoice: InvoiceRecord) -> None:
     customer = invoice.customer_id
     movement = {"date": invoice.issue_date, "kind": fields["kind"], "reference": invoice.invoice_id, "concept": concept}
     if fields["kind"] != "credit_note":
-        invoice.balance_cents = amount
-        if amount > 0:
-            invoice.gsi1pk = data.open_partition(scope)
-            invoice.gsi1sk = data.open_key(customer, invoice.due_date, invoice.invoice_id)
-        changes.save(invoice)
+        data.opened(scope, invoice, amount)
         changes.add_to_account(customer, invoiced_cents=amount)
         changes.owe(customer, invoice.due_date, amount)
         changes.ledger(customer, **movement, debit=amount)
@@ -85,14 +61,8 @@ def post_authorization(changes: Changes, invoice: InvoiceRecord) -> None:
         for credited in store.by_id(scope, fields.get("adjusts", [])).values():
             share = min(left, int(credited.balance_cents or 0))
             if share > 0:
-                move_balance(changes, credited, credited=share)
+                changes.move_balance(credited, credited=share)
                 left -= share
-        invoice.credit_cents = left
-        if left > 0:
-            invoice.gsi1pk, invoice.gsi1sk = (
-                data.credit_partition(scope),
-                f"{customer}#{invoice.issue_date}#{invoice.invoice_id}",
-            )
-        changes.save(invoice)
+        data.credit_left(scope, invoice, left)
         changes.add_to_account(customer, credited_cents=amount, credit_cents=left)
         changes.ledger(customer, **movement, credit=amount)

@@ -17,10 +17,11 @@ from billing.data.invoices import InvoiceRecord, PdfOutboxRecord, SequenceRecord
 from billing.data.receivables import Changes, LostRace, estimated_size
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
+from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.services import receivables
 
 logger = Logger(child=True)
-AUTHORIZED, REJECTED, FAILED = "authorized", "rejected", "failed"
+AUTHORIZED, REJECTED, FAILED = InvoiceStatus.AUTHORIZED, InvoiceStatus.REJECTED, InvoiceStatus.FAILED
 RESERVED_ITEMS = 2  # a chunk's PDF request record and the in-flight record it may clear
 LEDGER_ROW_BYTES = 500
 MAX_ATTEMPTS = 8
@@ -147,11 +148,11 @@ def _build(
     authorized = []
     for outcome in plan:
         record = records[outcome.invoice_id]
-        _apply(scope, outcome, record)
         if outcome.status == AUTHORIZED:
-            receivables.post_authorization(changes, record)
+            save_authorization(changes, record, outcome)
             authorized.append(record.invoice_id)
         else:
+            store.refused(record, scope, outcome.status, outcome.result)
             changes.save(record)
     entry = store.pdf_outbox_entry(scope, authorized) if authorized else None
     if entry:
@@ -159,11 +160,14 @@ def _build(
     return changes, entry
 
 
-def _apply(scope: Scope, outcome: Outcome, record: InvoiceRecord) -> None:
-    if outcome.status == AUTHORIZED:
-        store.authorized(record, scope, number=outcome.number, issue_date=outcome.issue_date, outcome=outcome.result)
-    else:
-        store.refused(record, scope, outcome.status, outcome.result)
+def save_authorization(changes: Changes, record: InvoiceRecord, outcome: Outcome) -> None:
+    """Where an authorized voucher is saved: its number, date and CAE, and in the same transaction what it does to
+    its customer's account (receivables.post_authorization: ledger row, account, the invoices a credit note pays)."""
+    store.authorized(
+        record, changes.scope, number=outcome.number, issue_date=outcome.issue_date, outcome=outcome.result
+    )
+    receivables.post_authorization(changes, record)
+    changes.save(record)
 
 
 def _read_again(
@@ -175,7 +179,7 @@ def _read_again(
     for invoice_id, record in fresh.items():
         if record.version != records[invoice_id].version:
             records[invoice_id] = record
-    still = [o for o in outcomes if o.invoice_id in fresh and fresh[o.invoice_id].status == "pending"]
+    still = [o for o in outcomes if o.invoice_id in fresh and fresh[o.invoice_id].status == InvoiceStatus.PENDING]
     return records, still
 
 

@@ -76,10 +76,8 @@ def create_tenant(name: str, cuit: str) -> Tenant:
     if problem:
         raise InvalidField(f"CUIT {cuit} {problem}.", code="invalid_cuit", param="cuit")
     tenant_id = new_id("ten")
-    record = TenantRecord(
-        store.tenant_key(tenant_id),
-        gsi1sk=tenant_id,
-        tenant_id=tenant_id,
+    record = store.new_tenant(
+        tenant_id,
         name=name.strip(),
         cuit=normalize_tax_id(cuit),
         created_at=timestamp(),
@@ -104,17 +102,14 @@ def create_api_key(tenant_id: str, mode: Mode | str) -> IssuedKey:
     get_tenant(tenant_id)
     secret = f"{mode.key_prefix}{secrets.token_urlsafe(32)}"
     key_id = new_id("key")
-    record = ApiKeyRecord(
-        store.key_hash_key(hash_secret(secret)),
-        gsi1pk=f"{store.tenant_key(tenant_id)}#KEYS",
-        gsi1sk=key_id,
-        key_id=key_id,
-        tenant_id=tenant_id,
+    record = store.insert_key(
+        hash_secret(secret),
+        tenant_id,
+        key_id,
         mode=mode.value,
         hint=f"{mode.key_prefix}...{secret[-4:]}",
         created_at=timestamp(),
     )
-    record.save(condition=ApiKeyRecord.pk.does_not_exist())
     return IssuedKey(secret=secret, info=_key_info(record))
 
 
@@ -133,13 +128,7 @@ def _existing_key(tenant_id: str, key_id: str) -> ApiKeyRecord:
 def revoke_api_key(tenant_id: str, key_id: str, reason: str = "revoked by operator") -> ApiKeyInfo:
     record = _existing_key(tenant_id, key_id)
     if record.status != "revoked":
-        record.update(
-            actions=[
-                ApiKeyRecord.status.set("revoked"),
-                ApiKeyRecord.revoked_at.set(timestamp()),
-                ApiKeyRecord.revoked_reason.set(reason),
-            ]
-        )
+        store.revoke_key(record, timestamp(), reason)
     return _key_info(record)
 
 
@@ -149,10 +138,5 @@ def rotate_api_key(tenant_id: str, key_id: str, grace: timedelta = timedelta(hou
     if old.status == "revoked":
         raise InvalidField(f"Key {key_id} is revoked; create a new key instead.", code="key_revoked", param="key_id")
     issued = create_api_key(tenant_id, old.mode)
-    old.update(
-        actions=[
-            ApiKeyRecord.valid_until.set(timestamp(now_ar() + grace)),
-            ApiKeyRecord.replaced_by.set(issued.key_id),
-        ]
-    )
+    store.supersede_key(old, timestamp(now_ar() + grace), issued.key_id)
     return issued

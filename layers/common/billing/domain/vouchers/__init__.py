@@ -19,12 +19,14 @@ from billing.domain.vouchers.compute import (
 )
 from billing.domain.vouchers.drafts import Adjustment, AssociatedVoucher, Line, SecondDueDate, Tribute, VoucherDraft
 from billing.domain.vouchers.types import (
+    CREDIT_NOTE_CODES,
     PESOS,
     Concept,
     Letter,
     TributeType,
     VatRate,
     VoucherKind,
+    full_number,
     kind_and_letter,
     letter_for,
     resolve_letter,
@@ -35,6 +37,7 @@ from billing.domain.vouchers.types import (
 
 __all__ = [
     "CONSUMIDOR_FINAL_THRESHOLD",
+    "CREDIT_NOTE_CODES",
     "PESOS",
     "Adjustment",
     "AssociatedVoucher",
@@ -60,6 +63,7 @@ __all__ = [
     "check_consumidor_final",
     "check_credit_note_total",
     "compute_voucher",
+    "full_number",
     "kind_and_letter",
     "letter_for",
     "resolve_letter",

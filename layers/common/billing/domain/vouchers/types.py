@@ -76,11 +76,20 @@ _TITLES = {
 }
 
 
+CREDIT_NOTE_CODES = frozenset(code for (kind, _), code in _CODES.items() if kind is VoucherKind.CREDIT_NOTE)
+
+
+def full_number(point_of_sale: int, number: int) -> str:
+    """A voucher's number as printed and shown: the point of sale in 5 digits, the number in 8: "00005-00000001"
+    (docs/arca-rules.md 8)."""
+    return f"{point_of_sale:05d}-{number:08d}"
+
+
 def voucher_title(code: int, point_of_sale: int, number: int | None) -> str:
     """How a voucher is named on paper and in statements: "FACTURA A 00005-00000001"."""
     kind, letter = kind_and_letter(code)
     title = f"{_TITLES[kind]} {letter.value}"
-    return f"{title} {point_of_sale:05d}-{number:08d}" if number is not None else title
+    return f"{title} {full_number(point_of_sale, number)}" if number is not None else title
 
 
 def voucher_class(code: int) -> str | None:
