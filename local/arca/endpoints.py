@@ -160,9 +160,18 @@ def wsfe_reply(app, headers, data: bytes) -> Reply:
             answer = app.wsfe.answer(operation, request.operation)
     except MalformedRequest:
         return asmx_fault(request.version, soap.client_code(request.version), UNREADABLE_REQUEST, operation)
+    if app.settings.misencoded_messages:
+        _misencode_messages(answer)
     hold = app.faults.pick("wsfe", operation, faults.AFTER)
     body = soap.envelope(request.version, answer, header=header_info(app.clock.now()))
     return Reply(200, soap.CONTENT_TYPES[request.version], body, hold=hold, operation=operation)
+
+
+def _misencode_messages(answer: etree._Element) -> None:
+    """Every Msg as its UTF-8 bytes read as latin-1: "Número" arrives as "NÃºmero"."""
+    for element in answer.iter(f"{{{WSFE_NS}}}Msg"):
+        if element.text:
+            element.text = element.text.encode("utf-8").decode("latin-1")
 
 
 def internal_error(service: str, headers, error: Exception) -> Reply:

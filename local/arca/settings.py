@@ -1,6 +1,6 @@
 """What the simulator's ARCA looks like: values a test or the local stack may change at any time.
 
-Defaults follow homologation (arca.md 2.4, 3.4, 5.5): a 10-minute TA reuse window, 250 vouchers per request,
+Defaults follow homologation (docs/arca-rules.md 2.4, 3.4, 5.5): a 10-minute TA reuse window, 250 vouchers per request,
 no points of sale (FEParamGetPtosVenta answers 602, any number works).
 """
 
@@ -37,6 +37,8 @@ class Settings:
     # Informative events added to every WSFEv1 answer, as (code, message).
     events: list[tuple[int, str]] = field(default_factory=list)
     activities: list[tuple[int, int, str]] = field(default_factory=lambda: list(DEFAULT_ACTIVITIES))
+    # ARCA's Msg texts sent as their UTF-8 bytes read as latin-1 ("NÃºmero"), as some of its answers arrive.
+    misencoded_messages: bool = False
 
     def point_of_sale_enabled(self, cuit: int, pto_vta: int) -> bool:
         """Homologation has no points of sale and takes any number; configured ones restrict it."""
@@ -62,6 +64,7 @@ class Settings:
             "unauthorized_cuits": sorted(self.unauthorized_cuits),
             "events": [list(event) for event in self.events],
             "activities": [list(activity) for activity in self.activities],
+            "misencoded_messages": self.misencoded_messages,
         }
 
 
@@ -73,4 +76,5 @@ _PARSERS = {
     "unauthorized_cuits": lambda value: {int(cuit) for cuit in value},
     "events": lambda value: [(int(code), str(message)) for code, message in value],
     "activities": lambda value: [(int(i), int(order), str(desc)) for i, order, desc in value],
+    "misencoded_messages": lambda value: bool(value),
 }

@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from billing.data import invoices as store
 from billing.domain.calendar import now_ar, timestamp
 from billing.domain.tenancy import Scope
+from local.seed import ISSUER
 from tests.conftest import STACK
 from tests.support import invoicing
 from tests.support.api import call
@@ -98,6 +99,23 @@ def test_regenerating_renders_the_new_logo(tenant, arca):
     run_pdf_renderer()
     second = requests.get(call("GET", f"/v1/invoices/{invoice['id']}/pdf", key=tenant.test_key).body["url"], timeout=10)
     assert b"/Subtype /Image" not in first.content and b"/Subtype /Image" in second.content
+
+
+def test_a_pdf_rendered_again_prints_the_issuer_as_it_was_when_the_voucher_was_created(tenant, arca):
+    invoice = authorized_invoice(tenant)
+    moved = {
+        **ISSUER,
+        "legal_name": "Demo Renombrada SRL",
+        "iva_condition": "exento",
+        "fiscal_address": {**ISSUER["fiscal_address"], "street": "Calle Nueva 999"},
+    }
+    assert call("PUT", "/v1/setup/issuer", key=tenant.test_key, body=moved).status == 200
+    assert call("POST", f"/v1/invoices/{invoice['id']}/pdf", key=tenant.test_key).status == 202
+    run_pdf_renderer()
+    link = call("GET", f"/v1/invoices/{invoice['id']}/pdf", key=tenant.test_key).body["url"]
+    text = pdf_text(requests.get(link, timeout=10).content)
+    assert "Av. Corrientes 1234" in text and "Demo SRL" in text and "Responsable Inscripto" in text
+    assert "Calle Nueva" not in text and "Renombrada" not in text and "IVA Sujeto Exento" not in text
 
 
 def test_a_pdf_that_keeps_failing_is_marked_failed_and_parked(tenant, arca):

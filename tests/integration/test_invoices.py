@@ -152,3 +152,17 @@ def test_a_foreign_currency_without_a_rate_takes_arcas(tenant, arca):
     assert Decimal(created.body["exchange_rate"]) == arca.settings.rates["DOL"]
     run_worker()
     assert call("GET", f"/v1/invoices/{created.body['id']}", key=tenant.test_key).body["status"] == "authorized"
+
+
+def test_arca_messages_that_arrive_misencoded_are_repaired_where_they_enter(tenant, arca):
+    arca.settings.misencoded_messages = True  # every Msg arrives as its UTF-8 bytes read as latin-1
+    monotributista = {"name": "Mono SRL", "document_type": "CUIT", "document_number": "20-33333333-4",
+                      "iva_condition": "monotributo"}  # fmt: skip
+    customer = call("POST", "/v1/customers", key=tenant.test_key, body=monotributista).body["id"]
+    created = call("POST", "/v1/invoices", key=tenant.test_key, body={**CONTRACT, "customer": customer})
+    assert created.status == 202, created.body
+    run_worker()
+    invoice = call("GET", f"/v1/invoices/{created.body['id']}", key=tenant.test_key).body
+    assert invoice["status"] == "authorized", invoice
+    [observation] = [o for o in invoice["observations"] if o["code"] == 10217]  # A to a monotributista
+    assert "El crédito fiscal discriminado" in observation["message"] and "Ã" not in observation["message"]

@@ -142,9 +142,21 @@ class IssuedVoucher:
     observations: tuple[ArcaMessage, ...] = field(default=())
 
 
+def repaired(text: str | None) -> str | None:
+    """An ARCA Msg as it was meant: some arrive as their UTF-8 bytes read as latin-1 ("NÃºmero"), and are decoded
+    again; a text that is not such a misreading (any correct Spanish text) is kept as it is."""
+    if not text:
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def _messages(container: Any, element: str) -> tuple[ArcaMessage, ...]:
+    """Err, Obs or Evt entries, their texts repaired here, where ARCA's messages enter."""
     items = (container or {}).get(element) or [] if isinstance(container, dict) else []
-    return tuple(ArcaMessage(code=item["Code"], message=item["Msg"]) for item in items)
+    return tuple(ArcaMessage(code=item["Code"], message=repaired(item["Msg"])) for item in items)
 
 
 def _plain(value: Any) -> Any:
