@@ -1,4 +1,4 @@
-"""The CMS SignedData a WSAA login carries: decode, find the signer, check the signature (arca.md 2.3).
+"""The CMS SignedData a WSAA login carries: decode, find the signer, check the signature (docs/arca-rules.md 2.3).
 
 asn1crypto parses the structure; `cryptography` verifies the RSA signature. Each failure raises CmsError with the
 fault code WSAA answers, in WSAA's order: base64, CMS, signer certificate, attached content, signature.

@@ -1,6 +1,6 @@
 """Failures to inject, so clients and benchmarks can exercise ARCA's bad days: latency, SOAP faults, HTTP 500/503,
 WSFEv1 errors 501/502, and the worst one, a FECAESolicitar that authorizes and records its vouchers but never
-answers (arca.md section 10). A rule fires on the next N matching calls, with a probability, or both; the random
+answers (docs/arca-rules.md 10). A rule fires on the next N matching calls, with a probability, or both; the random
 source can be seeded so a run is reproducible.
 """
 

@@ -1,8 +1,13 @@
 """WSFEv1 FECAESolicitar validation rules: which vouchers of a request ARCA authorizes and which it rejects.
 
-Pure module: no I/O, no clock (today comes in the `Context`), `Decimal` for every amount. The rules and codes are the
-ones of `shared/docs/arca.md` (sections cited as "arca.md 3.7" etc.), which transcribes the WSFEv1 manual v4.7/v4.8.
-Values arca.md marks "verify in homologation" are module constants, so they are easy to change.
+Pure module: no I/O, no clock (today comes in the `Context`), `Decimal` for every amount. The rules and codes are read
+from ARCA's WSFEv1 developer manual (v4.7, v4.8 for homologation) and the resolutions it implements, as summarized in
+docs/arca-rules.md (sections cited as "docs/arca-rules.md 3.7"). Values only observed in homologation are module
+constants, so they are easy to change.
+
+It deliberately imports nothing from `billing`, not even the voucher codes or the rounding: it is a second, independent
+reading of the manual. A test of `billing` against this simulator only means something because the two were written
+apart; sharing a constant would let one mistake pass both sides unnoticed.
 
 Entry point: `evaluate(header, details, context) -> Evaluation`.
 """
@@ -47,11 +52,11 @@ class Context:
     rates: dict[str, Decimal] = field(default_factory=dict)
     # Associated vouchers lookup: (CbteTipo, PtoVta, CbteNro) -> the issued voucher, or None when it was never issued.
     issued: Callable[[int, int, int], dict | None] = lambda tipo, pto_vta, nro: None
-    consumidor_final_threshold: Decimal = Decimal("10000000")  # RG 5700 (arca.md section 6)
+    consumidor_final_threshold: Decimal = Decimal("10000000")  # RG 5700 (docs/arca-rules.md section 6)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Code tables (arca.md section 4)
+# Code tables (docs/arca-rules.md section 4)
 # ---------------------------------------------------------------------------------------------------------------------
 
 # 4.1 voucher types by class (ClaseCmp)
@@ -94,10 +99,10 @@ RECEIVER_CONDITIONS: dict[str, frozenset[int]] = {
 }
 RECEIVER_CONDITION_IDS = frozenset().union(*RECEIVER_CONDITIONS.values())
 MONOTRIBUTO_CONDITIONS = frozenset({6, 13, 16})  # Responsable Monotributo, Monotributista Social, Trabajador Promovido
-RECEIVER_CONDITION_MANDATORY_FROM = date(2026, 12, 1)  # manual v4.8 (arca.md section 6): 10245 -> 10246
+RECEIVER_CONDITION_MANDATORY_FROM = date(2026, 12, 1)  # manual v4.8 (docs/arca-rules.md section 6): 10245 -> 10246
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Limits and tolerances (arca.md 3.2, 3.4, 3.6, 3.7; "verify in homologation")
+# Limits and tolerances (docs/arca-rules.md 3.2, 3.4, 3.6, 3.7; "verify in homologation")
 # ---------------------------------------------------------------------------------------------------------------------
 
 CANT_REG_RANGE = (1, 9998)
@@ -119,7 +124,7 @@ TRIBUTE_ALIC_DIGITS = (3, 2)  # Tributo.Alic
 
 REFERENCE_RATE_BAND = (Decimal("0.02"), Decimal("4"))  # 10119: 2 % .. 400 % of ARCA's reference rate
 
-# 10061 does not apply to these types nor to class C (arca.md 3.7)
+# 10061 does not apply to these types nor to class C (docs/arca-rules.md 3.7)
 NET_SUM_EXEMPT_TYPES = frozenset({2, 3, 7, 8, 52, 53})
 
 # Codes whose choice is an interpretation (see the comments where they are used)
@@ -130,7 +135,7 @@ NUMBER_OR_DATE_MESSAGE = (
     "El numero o fecha del comprobante no se corresponde con el proximo a autorizar. "
     "Consultar metodo FECompUltimoAutorizado."
 )
-MONOTRIBUTO_RECEIVER_MESSAGE = (  # arca.md section 8 (Obs 10217)
+MONOTRIBUTO_RECEIVER_MESSAGE = (  # docs/arca-rules.md section 8 (Obs 10217)
     "El crédito fiscal discriminado en el presente comprobante solo podrá ser computado a efectos del "
     "Procedimiento permanente de transición al Régimen General."
 )
@@ -152,12 +157,12 @@ def parse_date(value: str | None) -> date | None:
 
 
 def round_cents(value: Decimal) -> Decimal:
-    """ARCA rounds half-even to 2 decimals (arca.md 3.7 "Rounding")."""
+    """ARCA rounds half-even to 2 decimals (docs/arca-rules.md 3.7 "Rounding")."""
     return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def within_tolerance(declared: Decimal, expected: Decimal, terms: int = 1) -> bool:
-    """ARCA's "margen de error": relative error <= 0.01 % or absolute error <= 0.01 x terms (arca.md 3.7)."""
+    """ARCA's "margen de error": relative error <= 0.01 % or absolute error <= 0.01 x terms (docs/arca-rules.md 3.7)."""
     error = abs(declared - expected)
     if error <= ABSOLUTE_TOLERANCE * max(terms, 1):
         return True
@@ -197,7 +202,7 @@ class Voucher:
 
     @property
     def issue_date(self) -> date | None:
-        """CbteFch; the processing date when absent (arca.md 3.2), None when malformed."""
+        """CbteFch; the processing date when absent (docs/arca-rules.md 3.2), None when malformed."""
         raw = self.detail.get("CbteFch")
         return self.today if raw is None else parse_date(raw)
 
@@ -209,7 +214,7 @@ class Voucher:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Header (arca.md 3.2, 3.4; codes 10001-10006)
+# Header (docs/arca-rules.md 3.2, 3.4; codes 10001-10006)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -247,7 +252,7 @@ def _in_range(value: object, bounds: tuple[int, int]) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Numbering (arca.md 3.5; 10016) - the batch advances the sequence detail by detail
+# Numbering (docs/arca-rules.md 3.5; 10016) - the batch advances the sequence detail by detail
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -272,7 +277,7 @@ def numbering_errors(voucher: Voucher, sequence: Sequence) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Dates (arca.md 3.6; 10016 window, 10152)
+# Dates (docs/arca-rules.md 3.6; 10016 window, 10152)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -318,7 +323,7 @@ def _window_label(voucher: Voucher) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Voucher ranges and consumidor final (arca.md 3.4, 3.7; 10011, 10012, 10014, 10015)
+# Voucher ranges and consumidor final (docs/arca-rules.md 3.4, 3.7; 10011, 10012, 10014, 10015)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -376,7 +381,7 @@ def effective_rate(voucher: Voucher, context: Context) -> Decimal:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Amounts (arca.md 3.2, 3.7; 10043-10048, 10065, precision)
+# Amounts (docs/arca-rules.md 3.2, 3.7; 10043-10048, 10065, precision)
 # ---------------------------------------------------------------------------------------------------------------------
 
 AMOUNT_FIELDS = ("ImpTotal", "ImpTotConc", "ImpNeto", "ImpOpEx", "ImpTrib", "ImpIVA")
@@ -400,7 +405,8 @@ def amount_errors(voucher: Voucher) -> Iterator[Finding]:
 
 
 def precision_errors(voucher: Voucher) -> Iterator[Finding]:
-    # arca.md 3.2: amounts 13 integer + 2 decimals, MonCotiz 4+6, Tributo.Alic 3+2. arca.md names no code for it;
+    # docs/arca-rules.md 3.2: amounts 13 integer + 2 decimals, MonCotiz 4+6, Tributo.Alic 3+2. docs/arca-rules.md
+    # names no code for it;
     # 10056 is the manual's "Importes en general: que se informen con la precision indicada" (arcasim).
     values = [(name, voucher.amount(name), AMOUNT_DIGITS) for name in AMOUNT_FIELDS]
     for alic in voucher.items("Iva"):
@@ -437,7 +443,7 @@ def total_errors(voucher: Voucher) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# VAT (arca.md 3.7, 4.4; 10018, 10019, 10022, 10023, 10051, 10061, 10070, 10071 and class C)
+# VAT (docs/arca-rules.md 3.7, 4.4; 10018, 10019, 10022, 10023, 10051, 10061, 10070, 10071 and class C)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -501,7 +507,7 @@ def _sum_error(code: int, name: str, declared: Decimal, values: list[Decimal], w
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Tributes (arca.md 3.7, 4.6; 10024, 10025, 10029, 10042)
+# Tributes (docs/arca-rules.md 3.7, 4.6; 10024, 10025, 10029, 10042)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -526,7 +532,7 @@ def tribute_errors(voucher: Voucher) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Currency (arca.md 3.7, 4.5, RG 5616; 10037, 10038, 10039, 10119, 10239, 10241)
+# Currency (docs/arca-rules.md 3.7, 4.5, RG 5616; 10037, 10038, 10039, 10119, 10239, 10241)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -573,7 +579,7 @@ def currency_errors(voucher: Voucher, context: Context) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Receiver (arca.md 3.7; 10013, 10069)
+# Receiver (docs/arca-rules.md 3.7; 10013, 10069)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -589,7 +595,7 @@ def receiver_errors(voucher: Voucher, context: Context) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Concepto and service dates (arca.md 3.7, 4.3; 10030, 10031-10036, 10049)
+# Concepto and service dates (docs/arca-rules.md 3.7, 4.3; 10030, 10031-10036, 10049)
 # ---------------------------------------------------------------------------------------------------------------------
 
 SERVICE_DATE_FIELDS = {"FchServDesde": 10031, "FchServHasta": 10033, "FchVtoPago": 10035}
@@ -598,14 +604,14 @@ SERVICE_DATE_FIELDS = {"FchServDesde": 10031, "FchServHasta": 10033, "FchVtoPago
 def service_date_errors(voucher: Voucher) -> Iterator[Finding]:
     concepto = voucher.detail.get("Concepto")
     if concepto not in CONCEPTS:
-        # arca.md 4.3 lists the concepts; the code is the manual's (arcasim) for an invalid Concepto
+        # docs/arca-rules.md 4.3 lists the concepts; the code is the manual's (arcasim) for an invalid Concepto
         yield Finding(
             10030, "El campo Concepto es obligatorio y debe ser 1 Productos, 2 Servicios o 3 Productos y Servicios."
         )
         return
     sent = {name: voucher.detail.get(name) for name in SERVICE_DATE_FIELDS if voucher.detail.get(name) is not None}
     if concepto == 1:
-        # FCE invoices carry FchVtoPago whatever the concept (arca.md section 6, FCE row)
+        # FCE invoices carry FchVtoPago whatever the concept (docs/arca-rules.md section 6, FCE row)
         allowed = {"FchVtoPago"} if voucher.is_fce and voucher.is_invoice else set()
         if set(sent) - allowed:
             yield Finding(
@@ -632,10 +638,11 @@ def service_date_errors(voucher: Voucher) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Associated vouchers (arca.md 3.7; 10040, 10197, 10198)
+# Associated vouchers (docs/arca-rules.md 3.7; 10040, 10197, 10198)
 # ---------------------------------------------------------------------------------------------------------------------
 
-# arca.md 3.7 lists 1, 2, 3, 6, 7, 8, 12, 13, 51, 52, 53, 201, 206, 211 "(... FCE rules)". FCE notes are added: they
+# docs/arca-rules.md 3.7 lists 1, 2, 3, 6, 7, 8, 12, 13, 51, 52, 53, 201, 206, 211 "(... FCE rules)". FCE notes are
+# added: they
 # must associate the FCE voucher they adjust (manual 10040: "202 y 203 puede asociar 201, 202 o 203", ...).
 TYPES_WITH_ASSOCIATED = frozenset({1, 2, 3, 6, 7, 8, 12, 13, 51, 52, 53, 201, 206, 211, 202, 203, 207, 208, 212, 213})
 
@@ -653,7 +660,8 @@ def associated_errors(voucher: Voucher, context: Context) -> Iterator[Finding]:
                 f"tipo {voucher.tipo}.",
             )
         elif _issued_by_issuer(asoc, context) and context.issued(asoc["Tipo"], asoc["PtoVta"], asoc["Nro"]) is None:
-            # arca.md has no dedicated code for "the associated voucher of this issuer was never authorized"; 10040 is
+            # docs/arca-rules.md has no dedicated code for "the associated voucher of this issuer was never
+            # authorized"; 10040 is
             # its associated-vouchers code (5.2), so the simulator rejects with it. (The manual's 10041 says the same as
             # a non-excluding observation; change CODE_ASSOCIATED_NOT_ISSUED if homologation shows otherwise.)
             yield Finding(
@@ -692,7 +700,7 @@ def _issued_by_issuer(asoc: dict, context: Context) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Receiver VAT condition (RG 5616, arca.md 4.8; 10242, 10243, 10246, observations 10245, 10217)
+# Receiver VAT condition (RG 5616, docs/arca-rules.md 4.8; 10242, 10243, 10246, observations 10245, 10217)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -720,7 +728,8 @@ def receiver_condition_findings(voucher: Voucher, context: Context) -> tuple[lis
             )
         ], []
     if voucher.klass in ("A", "ALEY") and condition in MONOTRIBUTO_CONDITIONS:
-        # A (and ALEY, same manual text) to a monotributista: approved, the invoice must print the legend (arca.md 8)
+        # A (and ALEY, same manual text) to a monotributista: approved, the invoice must print the legend
+        # (docs/arca-rules.md 8)
         return [], [Finding(10217, MONOTRIBUTO_RECEIVER_MESSAGE)]
     return [], []
 
@@ -733,7 +742,7 @@ def _condition_text(verb: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Batch (arca.md 3.3, 3.4)
+# Batch (docs/arca-rules.md 3.3, 3.4)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -777,7 +786,8 @@ def evaluate_voucher(voucher: Voucher, sequence: Sequence, context: Context) -> 
 
 
 def subsequent_rejection(first_rejected: int, details: list[dict]) -> Finding:
-    # "ante una inconsistencia los comprobantes subsiguientes tambien se rechazaran" (manual p.77, arca.md 3.4): the
+    # "ante una inconsistencia los comprobantes subsiguientes tambien se rechazaran" (manual p.77, docs/arca-rules.md
+    # 3.4): the
     # rejected voucher did not take its number, so this one is not the next to authorize either (10016).
     number = details[first_rejected - 1].get("CbteDesde")
     return Finding(

@@ -1,4 +1,4 @@
-"""WSFEv1's parameter tables (FEParamGet*), as homologation returned them (arca.md section 4; arcasim wsfev1.md
+"""WSFEv1's parameter tables (FEParamGet*), as homologation returned them (docs/arca-rules.md 4; arcasim wsfev1.md
 section 7, captured July 2021), with the later additions the manual names. Empty dates are the literal "NULL".
 """
 
@@ -182,7 +182,8 @@ COUNTRIES = [
 ]
 
 # Receiver VAT conditions (RG 5616): (Id, Desc, Cmp_Clase as the service prints it, the classes ClaseCmp filters on).
-# Cmp_Clase is the 2025 capture's text ("A/M/C" from before class M became ALEY); arca.md 4.8 gives the classes.
+# Cmp_Clase is the 2025 capture's text ("A/M/C" from before class M became ALEY); docs/arca-rules.md 4.8 gives the
+# classes.
 RECEIVER_CONDITIONS = [
     (1, "IVA Responsable Inscripto", "A/M/C", ("A", "ALEY", "C")),
     (6, "Responsable Monotributo", "A/M/C", ("A", "ALEY", "C")),

@@ -1,7 +1,7 @@
 """Access tickets (TA) this simulator issued, and the check WSFEv1 applies to the Token/Sign of every call.
 
-The token is the base64 `<sso version="2.0">` XML real TAs carry (arca.md 2.4), with the represented CUITs frozen
-in its relations. The sign is opaque and random: a token is accepted only with the sign it was issued with.
+The token is the base64 `<sso version="2.0">` XML real TAs carry (docs/arca-rules.md 2.4), with the represented CUITs
+frozen in its relations. The sign is opaque and random: a token is accepted only with the sign it was issued with.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ARCA_CUIT = "33693450239"
 TOKEN_PREDATES_TA_SECONDS = 60  # observed: gen_time is one minute before the TA's generationTime
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
-# WSFEv1's texts for each token problem (arca.md 5.1), checked in this order.
+# WSFEv1's texts for each token problem (docs/arca-rules.md 5.1), checked in this order.
 EMPTY_TOKEN = "ValidacionDeToken: Parametro nulo o vacio (token)"
 EMPTY_SIGN = "ValidacionDeToken: Parametro nulo o vacio (sign)"
 UNREADABLE = (

@@ -1,4 +1,4 @@
-"""WSAA loginCms: verify the signed TRA the way ARCA does (arca.md 2.2-2.5) and issue a 12-hour TA.
+"""WSAA loginCms: verify the signed TRA the way ARCA does (docs/arca-rules.md 2.2-2.5) and issue a 12-hour TA.
 
 Checks run in the order homologation showed: CMS (cms.py), certificate dates, CA trust, then the TRA XML, the
 service, the authorization and the reuse window. Every refusal is a LoginFault carrying WSAA's code and text.
@@ -50,7 +50,7 @@ _DN_NAMES = {
     NameOID.SERIAL_NUMBER: "SERIALNUMBER",
 }
 
-# The texts WSAA sends with each fault code (arca.md 2.5; arcasim wsaa.md 6.1-6.2).
+# The texts WSAA sends with each fault code (docs/arca-rules.md 2.5; arcasim wsaa.md 6.1-6.2).
 FAULT_MESSAGES = {
     "cms.bad.base64": "No se puede decodificar el BASE64",
     "cms.bad": "El CMS no es valido",
@@ -216,7 +216,7 @@ def _timestamp(text: str, missing_offset_code: str) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise LoginFault("xml.bad") from None
-    if value.tzinfo is None:  # ARCA cannot know which clock a bare local time means (arca.md 2.2)
+    if value.tzinfo is None:  # ARCA cannot know which clock a bare local time means (docs/arca-rules.md 2.2)
         raise LoginFault(missing_offset_code)
     return value
 

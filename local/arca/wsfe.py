@@ -2,7 +2,7 @@
 FECAESolicitar itself is wsfe_cae.py.
 
 `Wsfe.answer(name, operation_element)` returns the `<{Operation}Response>` element; business errors are inside it
-(`Errors`, HTTP 200), as ARCA answers them (arca.md 3.3, 5.1).
+(`Errors`, HTTP 200), as ARCA answers them (docs/arca-rules.md 3.3, 5.1).
 """
 
 from __future__ import annotations

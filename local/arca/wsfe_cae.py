@@ -1,5 +1,5 @@
 """FECAESolicitar: evaluate a request with `local.arca.rules`, authorize what it approves (a CAE, its due date, the
-ledger's numbering) and answer the way WSFEv1 does (arca.md 3.3-3.5).
+ledger's numbering) and answer the way WSFEv1 does (docs/arca-rules.md 3.3-3.5).
 
 Resultado is A, P or R; rejected vouchers carry an empty CAE. Numbering problems (10016 "not the next number") come
 as Errors of the request and other rejections as Observaciones of their voucher, as homologation answers them
@@ -21,7 +21,7 @@ from local.arca.ledger import IssuedVoucher, Key, Ledger
 from local.arca.settings import Settings
 
 OPERATION = "FECAESolicitar"
-CAE_VALIDITY = timedelta(days=10)  # CAEFchVto = CbteFch + 10 days in every observed case (arca.md 3.3)
+CAE_VALIDITY = timedelta(days=10)  # CAEFchVto = CbteFch + 10 days in every observed case (docs/arca-rules.md 3.3)
 POINT_OF_SALE_NOT_RECE = (10005, "El punto de venta informado debe estar dado de alta y ser del tipo RECE.")
 ECHOED = ("Concepto", "DocTipo", "DocNro", "CbteDesde", "CbteHasta")
 

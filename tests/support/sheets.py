@@ -124,7 +124,7 @@ def sheet_with_lines(count: int, letter: str = "A", **overrides) -> InvoiceSheet
 
 
 def qr_data(sheet: InvoiceSheet) -> dict:
-    """The QR payload of the voucher the sheet prints (arca.md 7)."""
+    """The QR payload of the voucher the sheet prints (docs/arca-rules.md 7)."""
     document_type = DocumentType(sheet.receiver.document_type)
     return qr_payload(
         issue_date=sheet.issue_date,

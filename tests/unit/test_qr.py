@@ -6,7 +6,7 @@ import pytest
 
 from billing.domain.qr import decode_qr_url, json_number, payload_json, qr_payload, qr_payload_from_detail, qr_url
 
-# arca.md 7: the official example of the QR specification (also TEST_QR_DATA in pyafipws pyqr.py)
+# docs/arca-rules.md 7: the official example of the QR specification (also TEST_QR_DATA in pyafipws pyqr.py)
 OFFICIAL_JSON = (
     '{"ver":1,"fecha":"2020-10-13","cuit":30000000007,"ptoVta":10,"tipoCmp":1,"nroCmp":94,"importe":12100,'
     '"moneda":"DOL","ctz":65,"tipoDocRec":80,"nroDocRec":20000000001,"tipoCodAut":"E","codAut":70417054367476}'

@@ -219,7 +219,7 @@ def test_currency_is_a_three_character_mon_id(currency):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Client total (product.md) and the consumidor final threshold (RG 5700, ARCA 10015)
+# Client total (docs/api-conventions.md) and the consumidor final threshold (RG 5700, ARCA 10015)
 # ---------------------------------------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """/v1/invoices: invoices, debit notes and credit notes."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from billing.api.context import current_principal
 from billing.api.idempotency import HEADER
+from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
 from billing.schemas.invoices import Invoice, InvoiceCreate, InvoiceDownload
 from billing.services import invoice_pdf, invoices
@@ -46,7 +47,7 @@ def list_invoices(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     starting_after: Annotated[str | None, Query(description="Last id of the previous page.")] = None,
     customer: Annotated[str | None, Query(description="cus_...")] = None,
-    status: Annotated[Literal["draft", "pending", "authorized", "rejected", "failed"] | None, Query()] = None,
+    status: Annotated[InvoiceStatus | None, Query()] = None,
     voucher_type: Annotated[int | None, Query(description="ARCA code")] = None,
     date_from: IsoDate = None,
     date_to: IsoDate = None,

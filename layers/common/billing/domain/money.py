@@ -1,7 +1,7 @@
 """Money as exact decimals: parsing API input, ARCA's half-even rounding to cents, its tolerance, and formatting.
 
 Amounts never pass through binary floats: a JSON float is read through its shortest repr (0.1 -> Decimal("0.1")).
-Rules from docs/arca.md 3.2 (13 integer + 2 decimal digits) and 3.7 (tolerance, Round-Half-Even).
+Rules from docs/arca-rules.md 3.2 (13 integer + 2 decimal digits) and 3.7 (tolerance, Round-Half-Even).
 """
 
 import re
@@ -10,10 +10,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from billing.domain.errors import InvalidField
 
 CENT = Decimal("0.01")
-RATE_QUANTUM = Decimal("0.000001")  # MonCotiz has 6 decimals (arca.md 3.2)
-AMOUNT_INTEGER_DIGITS = 13  # arca.md 3.2: amounts are 13 integer + 2 decimals
-RELATIVE_TOLERANCE = Decimal("0.0001")  # 0.01 % (arca.md 3.7 "Tolerance")
-ABSOLUTE_TOLERANCE = CENT  # per term summed (arca.md 3.7)
+RATE_QUANTUM = Decimal("0.000001")  # MonCotiz has 6 decimals (docs/arca-rules.md 3.2)
+AMOUNT_INTEGER_DIGITS = 13  # docs/arca-rules.md 3.2: amounts are 13 integer + 2 decimals
+RELATIVE_TOLERANCE = Decimal("0.0001")  # 0.01 % (docs/arca-rules.md 3.7 "Tolerance")
+ABSOLUTE_TOLERANCE = CENT  # per term summed (docs/arca-rules.md 3.7)
 
 _NUMBER_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")  # ASCII digits only
 
@@ -68,7 +68,7 @@ def require_decimals(value: Decimal, max_decimals: int, *, param: str) -> None:
 
 
 def round_money(value: Decimal) -> Decimal:
-    """To cents, Round-Half-Even as ARCA rounds (arca.md 3.7 "Rounding"): 0.125 -> 0.12, 0.135 -> 0.14."""
+    """To cents, Round-Half-Even as ARCA rounds (docs/arca-rules.md 3.7 "Rounding"): 0.125 -> 0.12, 0.135 -> 0.14."""
     return value.quantize(CENT, rounding=ROUND_HALF_EVEN) + 0
 
 
@@ -78,12 +78,13 @@ def round_rate(value: Decimal) -> Decimal:
 
 
 def format_money(value: Decimal) -> str:
-    """The API's representation: a string with two decimals ("1234.50"), product.md API conventions."""
+    """The API's representation: a string with two decimals ("1234.50"), docs/api-conventions.md API conventions."""
     return f"{round_money(value):f}"
 
 
 def within_tolerance(declared: Decimal, expected: Decimal, terms: int = 1) -> bool:
-    """ARCA's "margen de error": relative error <= 0.01 % or absolute <= 0.01 x terms summed (arca.md 3.7)."""
+    """ARCA's "margen de error": relative error <= 0.01 % or absolute <= 0.01 x terms summed (docs/arca-rules.md
+    3.7)."""
     error = abs(declared - expected)
     if error <= ABSOLUTE_TOLERANCE * max(terms, 1):
         return True

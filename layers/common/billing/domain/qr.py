@@ -1,4 +1,5 @@
-"""The official voucher QR (RG 4892/2020, arca.md 7): a URL carrying the voucher's data as base64 JSON, version 1.
+"""The official voucher QR (RG 4892/2020, docs/arca-rules.md 7): a URL carrying the voucher's data as base64 JSON,
+version 1.
 
 Numbers are JSON numbers; `importe` and `ctz` are written from their exact Decimal with only the digits the value
 needs (12100, 65, 1234.5), never through a binary float. The JSON is compact, so the official example reproduces
@@ -14,7 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from billing.domain.money import RATE_QUANTUM, round_money
 
-QR_URL = "https://www.afip.gob.ar/fe/qr/"  # the spec's own example and every library use this host (arca.md 7)
+# The spec's own example and every library use this host (docs/arca-rules.md 7).
+QR_URL = "https://www.afip.gob.ar/fe/qr/"
 QR_VERSION = 1
 AUTHORIZATION_CAE = "E"
 AUTHORIZATION_CAEA = "A"

@@ -1,4 +1,4 @@
-"""Reference tables the API serves from the domain's own knowledge (ARCA's codes, arca.md section 4)."""
+"""Reference tables the API serves from the domain's own knowledge (ARCA's codes, docs/arca-rules.md section 4)."""
 
 from billing.domain.documents import DocumentType
 from billing.domain.geography import Province

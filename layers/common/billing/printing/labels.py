@@ -1,7 +1,7 @@
 """The printed voucher's wording in Spanish and English, and how each language writes numbers.
 
 Labels and headers follow the sheet's language; the legal legends below stay in Spanish in both, because the
-regulations prescribe their text (arca.md 6 and 8).
+regulations prescribe their text (docs/arca-rules.md 6 and 8).
 """
 
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from billing.domain.money import RATE_QUANTUM
 from billing.domain.vouchers.types import PESOS
 
-# Legal legends, Spanish whatever the language (arca.md 8; Ley 27.743 in arca.md 6).
+# Legal legends, Spanish whatever the language (docs/arca-rules.md 8; Ley 27.743 in docs/arca-rules.md 6).
 MONOTRIBUTO_LEGEND = (
     "El crédito fiscal discriminado en el presente comprobante, sólo podrá ser computado a efectos del Régimen de "
     "Sostenimiento e Inclusión Fiscal para Pequeños Contribuyentes de la Ley Nº 27.618"

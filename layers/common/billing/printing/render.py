@@ -1,4 +1,4 @@
-"""The PDF of an authorized voucher (arca.md 8): A4, drawn straight on a reportlab canvas for speed.
+"""The PDF of an authorized voucher (docs/arca-rules.md 8): A4, drawn straight on a reportlab canvas for speed.
 
 Every block is laid out once into positioned text (a `_Block`), so its height is known before anything is drawn;
 the lines are then split into pages knowing how many there are ("Página x de y") and that the last page must also

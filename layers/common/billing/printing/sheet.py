@@ -1,4 +1,4 @@
-"""What the printed voucher shows, already decided: every figure, date and legend the PDF needs (arca.md section 8).
+"""What the printed voucher shows, already decided: every figure, date and legend the PDF needs (docs/arca-rules.md 8).
 
 Pure data, built by the PDF service from the stored invoice, the issuer set-up and the customer; the renderer only
 lays it out. Amounts are Decimals in the voucher's currency.

@@ -5,6 +5,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from billing.domain.receivables import PaymentStatus
+from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
+from billing.domain.vouchers.types import Concept, Letter, TributeType, VatRate, VoucherKind
 from billing.schemas.common import Input, Metadata
 
 Amount = Annotated[str | int | float, Field(description='A decimal, as a string ("1000.00") or a JSON number.')]
@@ -22,23 +25,12 @@ class LineInput(Input):
     quantity: Amount
     unit: Annotated[str, Field(max_length=30)] | None = Field(default=None, description="Unit of measure.")
     unit_price: Amount = Field(description="Without VAT.")
-    vat_rate: Literal["0", "2.5", "5", "10.5", "21", "27", "exempt", "not_taxed"] | None = Field(
-        default=None, description="Required on A and B vouchers; absent on C (no VAT)."
-    )
+    vat_rate: VatRate | None = Field(default=None, description="Required on A and B vouchers; absent on C (no VAT).")
     discount: AdjustmentInput | None = None
 
 
 class TributeInput(Input):
-    type: Literal[
-        "national_tax",
-        "provincial_tax",
-        "municipal_tax",
-        "internal_tax",
-        "iva_perception",
-        "iibb_perception",
-        "municipal_perception",
-        "other",
-    ]
+    type: TributeType
     base: Amount
     rate: Amount | None = Field(default=None, description="Percent; the amount is base x rate / 100 when omitted.")
     amount: Amount | None = None
@@ -63,13 +55,13 @@ class SecondDueDateInput(Input):
 class InvoiceCreate(Input):
     customer: str = Field(description="cus_...")
     point_of_sale: Annotated[int, Field(ge=1, le=99998)]
-    kind: Literal["invoice", "debit_note", "credit_note"] | None = Field(
+    kind: VoucherKind | None = Field(
         default=None, description="Defaults to invoice; or send the ARCA voucher_type code instead."
     )
-    letter: Literal["A", "B", "C"] | None = Field(default=None, description="Derived from the IVA conditions.")
+    letter: Letter | None = Field(default=None, description="Derived from the IVA conditions.")
     voucher_type: int | None = Field(default=None, description="ARCA code (1, 6, 11, ...), instead of kind + letter.")
     date: datetime.date | None = Field(default=None, description="Voucher date; by default the day ARCA authorizes it.")
-    concept: Literal["products", "services", "products_and_services"] = "products"
+    concept: Concept = Concept.PRODUCTS
     service_start: datetime.date | None = None
     service_end: datetime.date | None = None
     payment_due: datetime.date | None = None
@@ -123,7 +115,7 @@ class Invoice(BaseModel):
     id: str
     object: Literal["invoice"] = "invoice"
     livemode: bool
-    status: Literal["draft", "pending", "authorized", "rejected", "failed"]
+    status: InvoiceStatus
     kind: str
     letter: str
     voucher_type: int
@@ -160,8 +152,8 @@ class Invoice(BaseModel):
     amount_paid: str | None = Field(default=None, description="Allocated from payments (pesos).")
     amount_credited: str | None = Field(default=None, description="Taken off by credit notes (pesos).")
     balance: str | None = Field(default=None, description="What is still owed (pesos).")
-    payment_status: Literal["unpaid", "partially_paid", "paid", "overdue"] | None = None
-    pdf_status: Literal["pending", "ready", "failed"] | None = Field(
+    payment_status: PaymentStatus | None = None
+    pdf_status: PdfStatus | None = Field(
         default=None, description="Authorized vouchers only: GET .../pdf hands a download link once ready."
     )
 

@@ -5,19 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from billing.domain.receivables import Method
 from billing.schemas.common import Input, Metadata
 from billing.schemas.invoices import Amount
 
-MethodName = Literal[
-    "cash",
-    "transfer",
-    "card",
-    "mercado_pago",
-    "cheque",
-    "withholding_iva",
-    "withholding_iibb",
-    "withholding_ganancias",
-]
+MethodName = Method
 Reference = Annotated[str, Field(min_length=1, max_length=100)]
 MAX_ALLOCATIONS = 90  # one DynamoDB transaction holds 100 items: the payment, its account, ledger, counter, invoices
 # A credit application writes the invoices, the payments and notes the credit comes from, and the account.

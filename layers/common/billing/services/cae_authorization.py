@@ -4,7 +4,7 @@ Per (point of sale, voucher type), vouchers go to FECAESolicitar in batches of u
 call the assigned numbers and the exact payloads are persisted (the in-flight record); ARCA's answer is then saved
 in a few transactions with the receivables entries and PDF requests (settlement.py), the last of which clears the
 record. A timeout or a crash leaves the record behind, and the next run reconciles it with FECompConsultar before
-sending anything else (docs/arca.md, lost CAEs): a voucher is never authorized twice and never lost.
+sending anything else (docs/arca-rules.md, lost CAEs): a voucher is never authorized twice and never lost.
 
 A short lease, renewed as the work goes, keeps one worker per tenant and mode: a worker that dies is replaced as soon
 as its lease lapses. The worker never overruns its deadline: before each step (an ARCA call, the settling of its

@@ -75,7 +75,7 @@ def parse_ticket(ta_xml: str) -> Ticket:
     )
 
 
-# What a tenant must do about each WSAA fault (arca.md 2.5).
+# What a tenant must do about each WSAA fault (docs/arca-rules.md 2.5).
 _FAULTS = {
     "coe.notAuthorized": "The certificate is not authorized for this service: associate it with 'wsfe' in ARCA "
     "(Administrador de Relaciones, or WSASS in homologation).",

@@ -19,7 +19,6 @@ from billing.domain.vouchers.compute import (
 )
 from billing.domain.vouchers.drafts import Adjustment, AssociatedVoucher, Line, SecondDueDate, Tribute, VoucherDraft
 from billing.domain.vouchers.types import (
-    CREDIT_NOTE_CODES,
     PESOS,
     Concept,
     Letter,
@@ -37,7 +36,6 @@ from billing.domain.vouchers.types import (
 
 __all__ = [
     "CONSUMIDOR_FINAL_THRESHOLD",
-    "CREDIT_NOTE_CODES",
     "PESOS",
     "Adjustment",
     "AssociatedVoucher",

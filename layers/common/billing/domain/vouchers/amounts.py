@@ -1,4 +1,4 @@
-"""Line, discount, VAT and tribute arithmetic, to the cent and the way ARCA checks it (arca.md 3.7).
+"""Line, discount, VAT and tribute arithmetic, to the cent and the way ARCA checks it (docs/arca-rules.md 3.7).
 
 Every amount here is already rounded half-even to cents: a line's subtotal and discount, each VAT bucket's base and
 VAT, each tribute. Sums of rounded amounts are exact, so ImpNeto = sum(BaseImp) and ImpIVA = sum(Importe) hold exactly.
@@ -22,9 +22,10 @@ from billing.domain.vouchers.types import Letter, TributeType, VatRate, as_choic
 
 QUANTITY_DECIMALS = 6
 UNIT_PRICE_DECIMALS = 6
-PERCENTAGE_DECIMALS = 2  # Tributo.Alic is 3 integer + 2 decimals (arca.md 3.2); discounts use the same precision
+# Tributo.Alic is 3 integer + 2 decimals (docs/arca-rules.md 3.2); discounts use the same precision.
+PERCENTAGE_DECIMALS = 2
 TRIBUTE_RATE_LIMIT = Decimal(1000)
-TRIBUTE_DESCRIPTION_LENGTH = 80  # Tributo.Desc string(80), arca.md 3.2
+TRIBUTE_DESCRIPTION_LENGTH = 80  # Tributo.Desc string(80), docs/arca-rules.md 3.2
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 
@@ -81,7 +82,7 @@ def require_at_least(value: Decimal, minimum: Decimal, *, param: str, strictly: 
 
 
 def require_fits_arca(value: Decimal, *, param: str) -> None:
-    """ARCA amounts have 13 integer digits (arca.md 3.2)."""
+    """ARCA amounts have 13 integer digits (docs/arca-rules.md 3.2)."""
     if integer_digits(value) > AMOUNT_INTEGER_DIGITS:
         raise InvalidField(
             f"{param} reaches {format_money(value)}, beyond ARCA's {AMOUNT_INTEGER_DIGITS} integer digits.",
@@ -139,7 +140,7 @@ def compute_line(line: Line, letter: Letter, *, param: str) -> ComputedLine:
     _require_line_number(line.quantity, QUANTITY_DECIMALS, param=f"{param}.quantity", positive=True)
     _require_line_number(line.unit_price, UNIT_PRICE_DECIMALS, param=f"{param}.unit_price", positive=False)
     vat_rate = line_vat_rate(line, letter, param=f"{param}.vat_rate")
-    subtotal = round_money(line.quantity * line.unit_price)  # each line to cents (arca.md 3.7 project rule)
+    subtotal = round_money(line.quantity * line.unit_price)  # each line to cents (docs/arca-rules.md 3.7 project rule)
     require_fits_arca(subtotal, param=param)
     discount = ZERO
     if line.discount is not None:
@@ -164,7 +165,8 @@ def _require_line_number(value: Decimal, decimals: int, *, param: str, positive:
 
 
 def line_vat_rate(line: Line, letter: Letter, *, param: str) -> VatRate | None:
-    """A and B lines need a VAT treatment; C vouchers carry no VAT (arca.md 3.7, 10071), so a rate would mislead."""
+    """A and B lines need a VAT treatment; C vouchers carry no VAT (docs/arca-rules.md 3.7, 10071), so a rate would
+    mislead."""
     if letter is Letter.C:
         if line.vat_rate is not None:
             raise InvalidField(
@@ -202,7 +204,8 @@ def buckets_after_discount(lines: list[ComputedLine], discount: Decimal) -> list
 
 
 def vat_amounts(buckets: list[Bucket]) -> list[VatAmount]:
-    """One AlicIva per taxed rate with a base: VAT = base x rate, half-even to cents (arca.md 3.7, 10051, 10022)."""
+    """One AlicIva per taxed rate with a base: VAT = base x rate, half-even to cents (docs/arca-rules.md 3.7, 10051,
+    10022)."""
     return [
         VatAmount(
             rate=bucket.vat_rate,

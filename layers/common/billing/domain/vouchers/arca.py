@@ -1,4 +1,4 @@
-"""A computed voucher as WSFEv1's FECAEDetRequest: a plain dict with the WSDL's field names (arca.md 3.2).
+"""A computed voucher as WSFEv1's FECAEDetRequest: a plain dict with the WSDL's field names (docs/arca-rules.md 3.2).
 
 Amounts are Decimal quantized to cents (MonCotiz to 6 decimals, Tributo.Alic to 2); dates are yyyymmdd strings;
 arrays are plain lists (the client adds the ArrayOf wrappers and leaves out empty ones, ARCA 10024).

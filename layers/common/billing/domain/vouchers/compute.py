@@ -39,17 +39,17 @@ from billing.domain.vouchers.types import (
     voucher_code,
 )
 
-# RG 5700 (arca.md section 6): a consumidor final must be identified from this amount in pesos (ARCA 10015)
+# RG 5700 (docs/arca-rules.md section 6): a consumidor final must be identified from this amount in pesos (ARCA 10015)
 CONSUMIDOR_FINAL_THRESHOLD = Decimal("10000000")
 EXCHANGE_RATE_DECIMALS = 6
-EXCHANGE_RATE_INTEGER_DIGITS = 4  # MonCotiz is 4 integer + 6 decimals (arca.md 3.2)
-POINT_OF_SALE_RANGE = (1, 99998)  # arca.md 3.2
-VOUCHER_NUMBER_RANGE = (1, 99_999_999)  # 8 digits (arca.md 7, nroCmp)
+EXCHANGE_RATE_INTEGER_DIGITS = 4  # MonCotiz is 4 integer + 6 decimals (docs/arca-rules.md 3.2)
+POINT_OF_SALE_RANGE = (1, 99998)  # docs/arca-rules.md 3.2
+VOUCHER_NUMBER_RANGE = (1, 99_999_999)  # 8 digits (docs/arca-rules.md 7, nroCmp)
 
 
 @dataclass(frozen=True)
 class Totals:
-    """The amounts of FECAEDetRequest (arca.md 3.2, 3.7); class C has everything in `net`."""
+    """The amounts of FECAEDetRequest (docs/arca-rules.md 3.2, 3.7); class C has everything in `net`."""
 
     subtotal: Decimal  # sum of line nets, before the global discount
     discount: Decimal  # the global discount
@@ -128,7 +128,7 @@ def compute_voucher(
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Type and letter (arca.md 4.1, 4.8)
+# Type and letter (docs/arca-rules.md 4.1, 4.8)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -154,7 +154,7 @@ def resolve_kind_and_letter(
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Service period (arca.md 3.7: 10049, 10031-10036)
+# Service period (docs/arca-rules.md 3.7: 10049, 10031-10036)
 # ---------------------------------------------------------------------------------------------------------------------
 
 SERVICE_DATES = ("service_start", "service_end", "payment_due")
@@ -190,7 +190,7 @@ def check_service_period(draft: VoucherDraft, concept: Concept, issue_date: date
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Associated vouchers (arca.md 3.7: 10040, 10197)
+# Associated vouchers (docs/arca-rules.md 3.7: 10040, 10197)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -239,7 +239,7 @@ def _require_in_range(value: int, bounds: tuple[int, int], *, param: str) -> Non
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Currency (arca.md 3.7: 10038, 10039, 10241; RG 5616)
+# Currency (docs/arca-rules.md 3.7: 10038, 10039, 10241; RG 5616)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -281,7 +281,7 @@ def _pesos_rate(draft: VoucherDraft) -> Decimal:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Totals (arca.md 3.7: 10048)
+# Totals (docs/arca-rules.md 3.7: 10048)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -335,12 +335,13 @@ def compute_totals(
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Server-side checks (product.md; arca.md 3.7 10014/10015, section 6; 5.3 10237)
+# Server-side checks (docs/api-conventions.md; docs/arca-rules.md 3.7 10014/10015, section 6; 5.3 10237)
 # ---------------------------------------------------------------------------------------------------------------------
 
 
 def check_client_total(sent: Decimal | None, computed: Decimal) -> None:
-    """A client-sent total must be the computed one, to the cent (product.md: "rejected with the expected figure")."""
+    """A client-sent total must be the computed one, to the cent (docs/api-conventions.md: "rejected with the expected
+    figure")."""
     if sent is not None and sent != computed:
         raise InvalidField(
             f"total is {sent}, but the lines, discounts and tributes add up to {format_money(computed)}.",

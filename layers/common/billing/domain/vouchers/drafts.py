@@ -31,7 +31,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Tribute:
-    """A tax or perception on top of the net (arca.md 4.6); amount = base x rate / 100 when omitted."""
+    """A tax or perception on top of the net (docs/arca-rules.md 4.6); amount = base x rate / 100 when omitted."""
 
     type: TributeType
     base: Decimal

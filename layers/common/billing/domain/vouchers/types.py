@@ -24,7 +24,7 @@ class Letter(StrEnum):
     C = "C"
 
 
-# arca.md 4.1: Factura / Nota de Debito / Nota de Credito of each letter
+# docs/arca-rules.md 4.1: Factura / Nota de Debito / Nota de Credito of each letter
 _CODES = {
     (VoucherKind.INVOICE, Letter.A): 1,
     (VoucherKind.DEBIT_NOTE, Letter.A): 2,
@@ -38,7 +38,7 @@ _CODES = {
 }
 _KIND_AND_LETTER = {code: pair for pair, code in _CODES.items()}
 
-# arca.md 4.1: ClaseCmp of every voucher code
+# docs/arca-rules.md 4.1: ClaseCmp of every voucher code
 _CLASSES = {
     "A": (1, 2, 3, 4, 5, 34, 39, 60, 63, 201, 202, 203),
     "B": (6, 7, 8, 9, 10, 35, 40, 61, 64, 206, 207, 208),
@@ -49,7 +49,7 @@ _CLASSES = {
 _CLASS_OF_CODE = {code: klass for klass, codes in _CLASSES.items() for code in codes}
 FCE_CODES = frozenset({201, 202, 203, 206, 207, 208, 211, 212, 213})
 
-# arca.md 4.8: CondicionIVAReceptorId a class A voucher accepts; B takes every other condition (ARCA 10243)
+# docs/arca-rules.md 4.8: CondicionIVAReceptorId a class A voucher accepts; B takes every other condition (ARCA 10243)
 _CLASS_A_RECEIVERS = frozenset({1, 6, 13, 16})
 
 
@@ -74,9 +74,6 @@ _TITLES = {
     VoucherKind.DEBIT_NOTE: "NOTA DE DÉBITO",
     VoucherKind.CREDIT_NOTE: "NOTA DE CRÉDITO",
 }
-
-
-CREDIT_NOTE_CODES = frozenset(code for (kind, _), code in _CODES.items() if kind is VoucherKind.CREDIT_NOTE)
 
 
 def full_number(point_of_sale: int, number: int) -> str:
@@ -114,7 +111,7 @@ def resolve_letter(
     if given is Letter.C or expected is Letter.C:
         reason = f"an issuer that is {issuer} issues {'A or B' if expected is not Letter.C else 'C'} vouchers"
     else:
-        reason = f"ARCA accepts a customer that is {receiver} only on {expected} vouchers (arca.md 4.8)"
+        reason = f"ARCA accepts a customer that is {receiver} only on {expected} vouchers (docs/arca-rules.md 4.8)"
     raise InvalidField(
         f"Letter {given} is not allowed: {reason}.",
         code="letter_not_allowed",
@@ -123,7 +120,7 @@ def resolve_letter(
 
 
 class Concept(StrEnum):
-    """arca.md 4.3."""
+    """docs/arca-rules.md 4.3."""
 
     PRODUCTS = "products"
     SERVICES = "services"
@@ -139,7 +136,8 @@ class Concept(StrEnum):
 
 
 class VatRate(StrEnum):
-    """A line's VAT treatment: a rate in percent (arca.md 4.4), exempt (ImpOpEx) or not taxed (ImpTotConc)."""
+    """A line's VAT treatment: a rate in percent (docs/arca-rules.md 4.4), exempt (ImpOpEx) or not taxed
+    (ImpTotConc)."""
 
     ZERO = "0"
     TWO_AND_A_HALF = "2.5"
@@ -160,7 +158,7 @@ class VatRate(StrEnum):
 
     @property
     def arca_id(self) -> int | None:
-        """AlicIva.Id (arca.md 4.4); None for exempt and not taxed, which ARCA does not itemize."""
+        """AlicIva.Id (docs/arca-rules.md 4.4); None for exempt and not taxed, which ARCA does not itemize."""
         return _VAT_IDS.get(self)
 
 
@@ -175,7 +173,7 @@ _VAT_IDS = {
 
 
 class TributeType(StrEnum):
-    """arca.md 4.6 (Tributo.Id)."""
+    """docs/arca-rules.md 4.6 (Tributo.Id)."""
 
     NATIONAL_TAX = "national_tax"
     PROVINCIAL_TAX = "provincial_tax"
@@ -202,7 +200,7 @@ _TRIBUTE_IDS = {
     TributeType.OTHER: 99,
 }
 
-PESOS = "PES"  # arca.md 4.5
+PESOS = "PES"  # docs/arca-rules.md 4.5
 
 
 E = TypeVar("E", bound=StrEnum)
