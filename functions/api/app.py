@@ -4,10 +4,12 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing import config
 from billing.api import idempotency
 from billing.api.resolver import create_resolver, enable_docs, resolve
 from routes import arca, customers, invoices, receivables, reference, setup, system
 
+config.require("TABLE_NAME", "IDEMPOTENCY_TABLE_NAME", "SECRETS_PREFIX", "PDF_BUCKET", "CAE_QUEUE_URL", "PDF_QUEUE_URL")
 logger = Logger()
 tracer = Tracer()
 app = create_resolver()

@@ -8,10 +8,12 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing import config
 from billing.api.context import authorizer_context
 from billing.domain.errors import Unauthenticated
 from billing.services.authentication import authenticate, bearer_secret
 
+config.require("TABLE_NAME")
 logger = Logger()
 
 

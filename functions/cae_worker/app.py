@@ -12,11 +12,13 @@ to the DLQ, where a person can see it.
 import gc
 import os
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing import config
 from billing.clients import queues
 from billing.clients.arca.errors import ArcaUnavailable
 from billing.domain.tenancy import Scope
@@ -24,8 +26,10 @@ from billing.schemas.messages import CaeRequest
 from billing.services import cae_authorization
 from billing.services.tenants import get_tenant
 
+config.require("TABLE_NAME", "SECRETS_PREFIX", "CAE_QUEUE_URL", "PDF_QUEUE_URL")
 logger = Logger()
 tracer = Tracer()
+metrics = Metrics()
 # One taxpayer's failure must not hold back the other taxpayers in the same batch.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 MAX_RECEIVES = int(os.environ.get("CAE_MAX_RECEIVES", "5"))  # the queue's redrive maxReceiveCount
@@ -51,6 +55,7 @@ def authorize(record: SQSRecord, context: LambdaContext, done: set[Scope]) -> No
         return
     except (ArcaUnavailable, cae_authorization.WorkerBusy) as transient:
         logger.warning("CAE authorization postponed", extra={"reason": str(transient), "receives": receives})
+        metrics.add_metric(name="WorkPostponed", unit=MetricUnit.Count, value=1)
         if receives < MAX_RECEIVES - 1:
             raise
         queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, request.invoice_id, wake_up=True)
@@ -64,12 +69,26 @@ def authorize(record: SQSRecord, context: LambdaContext, done: set[Scope]) -> No
         logger.info("A live worker holds the lease and will run once more", extra={"waits": progress.lease_waits})
         return
     logger.info("CAE authorization run", extra={"progress": vars(progress)})
+    _count(progress)
     if progress.remaining:  # out of time, or a voucher the index did not show yet: keep the work going
         queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, request.invoice_id, wake_up=True)
 
 
+def _count(progress: cae_authorization.Progress) -> None:
+    """The run's progress as CloudWatch metrics (one EMF record per invocation)."""
+    for name, value in (
+        ("VouchersAuthorized", progress.authorized),
+        ("VouchersRejected", progress.rejected),
+        ("VouchersFailed", progress.failed),
+        ("ArcaCalls", progress.arca_calls),
+        ("WorkPostponed", int(progress.remaining)),
+    ):
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     done: set[Scope] = set()
     return process_partial_response(

@@ -7,17 +7,21 @@ goes to the DLQ, where a person can see it.
 
 import os
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing import config
 from billing.domain.tenancy import Scope
 from billing.schemas.messages import PdfRequest
 from billing.services import invoice_pdf
 
+config.require("TABLE_NAME", "PDF_BUCKET")
 logger = Logger()
 tracer = Tracer()
+metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 MAX_RECEIVES = int(os.environ.get("PDF_MAX_RECEIVES", "5"))  # the queue's redrive maxReceiveCount
 
@@ -34,6 +38,8 @@ def render(record: SQSRecord) -> None:
     except Exception as error:  # the issuer or its logo could not be read: nothing was rendered
         rendered, failed = [], dict.fromkeys(request.invoice_ids, error)
     logger.info("PDFs rendered", extra={"rendered": len(rendered), "failed": len(failed)})
+    metrics.add_metric(name="PdfsRendered", unit=MetricUnit.Count, value=len(rendered))
+    metrics.add_metric(name="PdfsFailed", unit=MetricUnit.Count, value=len(failed))
     if not failed:
         return
     if int(record.attributes.approximate_receive_count) >= MAX_RECEIVES:
@@ -47,5 +53,6 @@ def render(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(event=event, record_handler=render, processor=processor, context=context)

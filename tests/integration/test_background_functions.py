@@ -1,10 +1,18 @@
 """The queue consumers, schedule target and webhook on odd input: nothing is dropped."""
 
 import json
+import os
+import subprocess
+import sys
 
-from tests.support.api import Reply
+from tests.conftest import ROOT
+from tests.support import invoicing
+from tests.support.api import Reply, call
 from tests.support.events import rest_event, sqs_event
 from tests.support.handlers import Context, load_function
+from tests.support.invoicing import CONTRACT, run_pdf_renderer, run_worker
+
+tenant = invoicing.tenant
 
 
 def test_cae_worker_acknowledges_a_wake_up_with_nothing_pending_and_fails_a_malformed_message():
@@ -41,3 +49,43 @@ def test_webhook_asks_mercado_pago_to_retry_until_notifications_are_processed():
     reply = Reply(response["statusCode"], {}, json.loads(response["body"]))
     assert (reply.status, reply.error["code"]) == (503, "webhook_unavailable")
     assert response["multiValueHeaders"]["X-Request-Id"] == [event["requestContext"]["requestId"]]
+
+
+def test_a_function_missing_its_configuration_fails_at_cold_start():
+    environment = {name: value for name, value in os.environ.items() if name != "PDF_BUCKET"}
+    environment["PYTHONPATH"] = str(ROOT / "layers" / "common")
+    started = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=ROOT / "functions" / "pdf_renderer",
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "MissingConfiguration" in started.stderr and "PDF_BUCKET" in started.stderr
+
+
+def emitted_metrics(output: str) -> dict[str, float]:
+    """The CloudWatch metrics (EMF records) a function printed, by name."""
+    found = {}
+    for line in output.splitlines():
+        if '"_aws"' in line:
+            record = json.loads(line)
+            for directive in record["_aws"]["CloudWatchMetrics"]:
+                for metric in directive["Metrics"]:
+                    found[metric["Name"]] = record[metric["Name"]]
+    return found
+
+
+def test_the_cae_worker_and_the_pdf_renderer_emit_their_progress_as_metrics(tenant, arca, capsys):
+    created = call("POST", "/v1/invoices", key=tenant.test_key, body={**CONTRACT, "customer": tenant.customer})
+    assert created.status == 202, created.body
+    capsys.readouterr()
+    run_worker()
+    worker = emitted_metrics(capsys.readouterr().out)
+    assert worker["VouchersAuthorized"] == 1 and worker["VouchersRejected"] == 0 and worker["ArcaCalls"] >= 1
+    assert worker["WorkPostponed"] == 0
+    run_pdf_renderer()
+    renderer = emitted_metrics(capsys.readouterr().out)
+    assert renderer["PdfsRendered"] == 1 and renderer["PdfsFailed"] == 0

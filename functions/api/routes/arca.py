@@ -9,7 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from billing.api.context import current_principal
+from billing.api.params import scope
 from billing.schemas.arca import ArcaStatus
 
 router = APIGatewayRouter()
@@ -20,14 +20,14 @@ TAGS = ["ARCA"]
 def arca_status() -> ArcaStatus:
     from billing.services import arca_status
 
-    return arca_status.status(current_principal(router).scope)
+    return arca_status.status(scope(router))
 
 
 @router.get("/v1/arca/last-number", summary="The last number ARCA authorized (FECompUltimoAutorizado)", tags=TAGS)
 def last_number(point_of_sale: Annotated[int, Query(ge=1, le=99998)], voucher_type: Annotated[int, Query(ge=1)]):
     from billing.services import arca_queries
 
-    return arca_queries.last_number(current_principal(router).scope, point_of_sale, voucher_type)
+    return arca_queries.last_number(scope(router), point_of_sale, voucher_type)
 
 
 @router.get(
@@ -42,7 +42,7 @@ def issued_voucher(
 ):
     from billing.services import arca_queries
 
-    return arca_queries.issued_voucher(current_principal(router).scope, point_of_sale, voucher_type, number)
+    return arca_queries.issued_voucher(scope(router), point_of_sale, voucher_type, number)
 
 
 @router.get("/v1/arca/exchange-rate/<currency>", summary="ARCA's exchange rate (FEParamGetCotizacion)", tags=TAGS)
@@ -52,4 +52,4 @@ def exchange_rate(
 ):
     from billing.services import arca_queries
 
-    return arca_queries.exchange_rate(current_principal(router).scope, currency, date)
+    return arca_queries.exchange_rate(scope(router), currency, date)

@@ -2,11 +2,10 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from billing.api.context import current_principal
-from billing.api.idempotency import HEADER
+from billing.api.params import IdempotencyKey, Limit, StartingAfter, scope
 from billing.schemas.common import ListPage
 from billing.schemas.customers import Customer, CustomerCreate, CustomerUpdate
 from billing.services import customers
@@ -14,7 +13,6 @@ from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
 TAGS = ["Customers"]
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
 CustomerId = Annotated[str, Path(description="cus_...")]
 
 
@@ -27,18 +25,17 @@ def create_customer(body: CustomerCreate, idempotency_key: IdempotencyKey = None
 
 @router.get("/v1/customers", summary="List customers, newest first", tags=TAGS)
 def list_customers(
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    starting_after: Annotated[str | None, Query(description="Last id of the previous page.")] = None,
+    limit: Limit = 10,
+    starting_after: StartingAfter = None,
 ) -> ListPage[Customer]:
-    scope = current_principal(router).scope
-    return customers.list_customers(scope, limit=limit, starting_after=starting_after)
+    return customers.list_customers(scope(router), limit=limit, starting_after=starting_after)
 
 
 @router.get("/v1/customers/<customer_id>", summary="Get a customer", tags=TAGS)
 def get_customer(customer_id: CustomerId) -> Customer:
-    return customers.get_customer(current_principal(router).scope, customer_id)
+    return customers.get_customer(scope(router), customer_id)
 
 
 @router.patch("/v1/customers/<customer_id>", summary="Update a customer (only the fields sent)", tags=TAGS)
 def update_customer(customer_id: CustomerId, body: CustomerUpdate) -> Customer:
-    return customers.update_customer(current_principal(router).scope, customer_id, body)
+    return customers.update_customer(scope(router), customer_id, body)

@@ -3,11 +3,10 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from billing.api.context import current_principal
-from billing.api.idempotency import HEADER
+from billing.api.params import CustomerFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
 from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
 from billing.schemas.invoices import Invoice, InvoiceCreate, InvoiceDownload
@@ -16,13 +15,7 @@ from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
 TAGS = ["Invoices"]
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
 InvoiceId = Annotated[str, Path(description="inv_...")]
-IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
-
-
-def _scope():
-    return current_principal(router).scope
 
 
 @router.post(
@@ -44,16 +37,16 @@ def create_invoice(body: InvoiceCreate, idempotency_key: IdempotencyKey = None):
 
 @router.get("/v1/invoices", summary="List vouchers, newest first", tags=TAGS)
 def list_invoices(
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    starting_after: Annotated[str | None, Query(description="Last id of the previous page.")] = None,
-    customer: Annotated[str | None, Query(description="cus_...")] = None,
+    limit: Limit = 10,
+    starting_after: StartingAfter = None,
+    customer: CustomerFilter = None,
     status: Annotated[InvoiceStatus | None, Query()] = None,
     voucher_type: Annotated[int | None, Query(description="ARCA code")] = None,
     date_from: IsoDate = None,
     date_to: IsoDate = None,
 ) -> ListPage[Invoice]:
     return invoices.list_invoices(
-        _scope(),
+        scope(router),
         limit=limit,
         starting_after=starting_after,
         customer=customer,
@@ -66,18 +59,18 @@ def list_invoices(
 
 @router.get("/v1/invoices/<invoice_id>", summary="Get a voucher (number, CAE and QR once authorized)", tags=TAGS)
 def get_invoice(invoice_id: InvoiceId) -> Invoice:
-    return invoices.get_invoice(_scope(), invoice_id)
+    return invoices.get_invoice(scope(router), invoice_id)
 
 
 @router.post("/v1/invoices/<invoice_id>/issue", summary="Queue a draft for ARCA", tags=TAGS, status_code=202)
 def issue_invoice(invoice_id: InvoiceId):
-    issued = invoices.issue_draft(_scope(), invoice_id)
+    issued = invoices.issue_draft(scope(router), invoice_id)
     return Response(status_code=202, content_type="application/json", body=issued.model_dump_json())
 
 
 @router.delete("/v1/invoices/<invoice_id>", summary="Delete a draft or a rejected voucher", tags=TAGS)
 def delete_invoice(invoice_id: InvoiceId):
-    invoices.delete_invoice(_scope(), invoice_id)
+    invoices.delete_invoice(scope(router), invoice_id)
     return Response(status_code=204, content_type="application/json", body="")
 
 
@@ -87,7 +80,7 @@ def delete_invoice(invoice_id: InvoiceId):
     tags=TAGS,
 )
 def get_invoice_pdf(invoice_id: InvoiceId) -> InvoiceDownload:
-    return invoice_pdf.download(_scope(), invoice_id)
+    return invoice_pdf.download(scope(router), invoice_id)
 
 
 @router.post(
@@ -97,5 +90,5 @@ def get_invoice_pdf(invoice_id: InvoiceId) -> InvoiceDownload:
     status_code=202,
 )
 def regenerate_invoice_pdf(invoice_id: InvoiceId):
-    invoice = invoice_pdf.regenerate(_scope(), invoice_id)
+    invoice = invoice_pdf.regenerate(scope(router), invoice_id)
     return Response(status_code=202, content_type="application/json", body=invoice.model_dump_json())

@@ -4,11 +4,11 @@ import datetime
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from billing.api.context import current_principal
-from billing.api.idempotency import HEADER
+from billing.api.params import CustomerFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
 from billing.schemas.common import ListPage
 from billing.schemas.payments import (
     CreditApplication,
@@ -24,15 +24,9 @@ from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
 TAGS = ["Receivables"]
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
 PaymentId = Annotated[str, Path(description="pay_...")]
 CustomerId = Annotated[str, Path(description="cus_...")]
-IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 Sort = Literal[tuple(s for name in balances.SORTS for s in (name, f"-{name}"))]
-
-
-def _scope():
-    return current_principal(router).scope
 
 
 @router.post(
@@ -49,15 +43,15 @@ def create_payment(body: PaymentCreate, idempotency_key: IdempotencyKey = None):
 
 @router.get("/v1/payments", summary="List payments, newest first", tags=TAGS)
 def list_payments(
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    starting_after: Annotated[str | None, Query(description="Last id of the previous page.")] = None,
-    customer: Annotated[str | None, Query(description="cus_...")] = None,
+    limit: Limit = 10,
+    starting_after: StartingAfter = None,
+    customer: CustomerFilter = None,
     status: Annotated[Literal["posted", "voided"] | None, Query()] = None,
     date_from: IsoDate = None,
     date_to: IsoDate = None,
 ) -> ListPage[Payment]:
     return payments.list_payments(
-        _scope(),
+        scope(router),
         limit=limit,
         starting_after=starting_after,
         customer=customer,
@@ -69,7 +63,7 @@ def list_payments(
 
 @router.get("/v1/payments/<payment_id>", summary="Get a payment", tags=TAGS)
 def get_payment(payment_id: PaymentId) -> Payment:
-    return payments.get_payment(_scope(), payment_id)
+    return payments.get_payment(scope(router), payment_id)
 
 
 @router.post(
@@ -96,11 +90,11 @@ def apply_credit(customer_id: CustomerId, body: CreditApplication, idempotency_k
 
 @router.get("/v1/balances", summary="Every customer's invoiced, paid, outstanding, overdue and credit", tags=TAGS)
 def list_balances(
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    limit: Limit = 10,
     starting_after: Annotated[str | None, Query(description="Last customer id of the previous page.")] = None,
     sort: Annotated[Sort, Query(description='A figure to sort by; "-" for descending.')] = "-outstanding",
 ) -> ListPage[CustomerBalance]:
-    return balances.list_balances(_scope(), limit=limit, starting_after=starting_after, sort=sort)
+    return balances.list_balances(scope(router), limit=limit, starting_after=starting_after, sort=sort)
 
 
 @router.get(
@@ -115,7 +109,7 @@ def customer_statement(
     date_to: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
 ):
     result = balances.customer_statement(
-        _scope(),
+        scope(router),
         customer_id,
         datetime.date.fromisoformat(date_from) if date_from else None,
         datetime.date.fromisoformat(date_to) if date_to else None,

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from billing.api.context import current_principal
+from billing.api.params import scope
 from billing.domain.reference import LOCAL_TABLES
 
 router = APIGatewayRouter()
@@ -35,7 +35,7 @@ def reference(table: Annotated[Table, Path()]):
     else:
         from billing.services import arca_queries  # loads zeep: only for ARCA's own tables
 
-        data = arca_queries.arca_table(current_principal(router).scope, table)
+        data = arca_queries.arca_table(scope(router), table)
     body = {"object": "list", "data": data, "has_more": False}
     return Response(
         status_code=200, content_type="application/json", body=body, headers={"Cache-Control": "max-age=3600"}

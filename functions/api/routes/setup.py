@@ -2,11 +2,10 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from billing.api.context import current_principal
-from billing.api.idempotency import HEADER
+from billing.api.params import IdempotencyKey, scope
 from billing.schemas.common import ListPage
 from billing.schemas.setup import (
     Certificate,
@@ -25,32 +24,27 @@ from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
 TAGS = ["Setup"]
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
 PosNumber = Annotated[int, Path(ge=1, le=99998)]
-
-
-def _scope():
-    return current_principal(router).scope
 
 
 @router.get("/v1/setup/issuer", summary="The issuer data printed on invoices", tags=TAGS)
 def get_issuer() -> Issuer:
-    return setup.get_issuer(_scope())
+    return setup.get_issuer(scope(router))
 
 
 @router.put("/v1/setup/issuer", summary="Set the issuer data (the CUIT is the account's)", tags=TAGS)
 def put_issuer(body: IssuerInput) -> Issuer:
-    return setup.put_issuer(_scope(), body)
+    return setup.put_issuer(scope(router), body)
 
 
 @router.put("/v1/setup/issuer/logo", summary="Set the logo (PNG or JPEG, at most 1 MB)", tags=TAGS)
 def put_logo(body: LogoUpload) -> Issuer:
-    return setup.put_logo(_scope(), body)
+    return setup.put_logo(scope(router), body)
 
 
 @router.delete("/v1/setup/issuer/logo", summary="Remove the logo", tags=TAGS)
 def delete_logo() -> Issuer:
-    return setup.delete_logo(_scope())
+    return setup.delete_logo(scope(router))
 
 
 @router.post(
@@ -66,17 +60,17 @@ def create_point_of_sale(body: PointOfSaleInput, idempotency_key: IdempotencyKey
 
 @router.get("/v1/setup/points-of-sale", summary="List points of sale", tags=TAGS)
 def list_points_of_sale() -> ListPage[PointOfSale]:
-    return setup.list_points_of_sale(_scope())
+    return setup.list_points_of_sale(scope(router))
 
 
 @router.get("/v1/setup/points-of-sale/<number>", summary="Get a point of sale", tags=TAGS)
 def get_point_of_sale(number: PosNumber) -> PointOfSale:
-    return setup.get_point_of_sale(_scope(), number)
+    return setup.get_point_of_sale(scope(router), number)
 
 
 @router.patch("/v1/setup/points-of-sale/<number>", summary="Update a point of sale", tags=TAGS)
 def update_point_of_sale(number: PosNumber, body: PointOfSaleUpdate) -> PointOfSale:
-    return setup.update_point_of_sale(_scope(), number, body)
+    return setup.update_point_of_sale(scope(router), number, body)
 
 
 @router.put(
@@ -85,7 +79,7 @@ def update_point_of_sale(number: PosNumber, body: PointOfSaleUpdate) -> PointOfS
     tags=TAGS,
 )
 def put_certificate(body: CertificateUpload) -> Certificate:
-    return setup.put_certificate(_scope(), body)
+    return setup.put_certificate(scope(router), body)
 
 
 @router.post(
@@ -101,9 +95,9 @@ def create_csr(body: CsrCreate, idempotency_key: IdempotencyKey = None):
 
 @router.get("/v1/setup/certificate/csr", summary="The last CSR generated for this mode", tags=TAGS)
 def get_csr() -> CertificateSigningRequest:
-    return setup.get_csr(_scope())
+    return setup.get_csr(scope(router))
 
 
 @router.get("/v1/setup/certificate", summary="The ARCA certificate of this mode (never the key)", tags=TAGS)
 def get_certificate() -> Certificate:
-    return setup.get_certificate(_scope())
+    return setup.get_certificate(scope(router))

@@ -15,6 +15,19 @@ class Settings:
     pdf_queue_url: str | None
 
 
+class MissingConfiguration(RuntimeError):
+    """The template did not give this function a variable it needs: raised at import, so the cold start fails."""
+
+
+def require(*names: str) -> Settings:
+    """Check at cold start that the environment holds `names` (non-empty): a deployment missing one fails at init,
+    not at the first S3 or SQS call of some request."""
+    missing = [name for name in names if not os.environ.get(name)]
+    if missing:
+        raise MissingConfiguration(f"Missing configuration: {', '.join(missing)} (set by template.yaml).")
+    return settings()
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     return Settings(

@@ -5,7 +5,6 @@ Failed requests (4xx/5xx raised as errors) are not stored, so a corrected retry 
 """
 
 from collections.abc import Callable
-from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -27,7 +26,6 @@ _config = IdempotencyConfig(
     expires_after_seconds=24 * 3600,
     response_hook=lambda response, _record: {**response, "replayed": True},
 )
-_operation: ContextVar[Callable[[], Response]] = ContextVar("idempotent_operation")
 
 
 def register_lambda_context(context: Any) -> None:
@@ -35,8 +33,9 @@ def register_lambda_context(context: Any) -> None:
     _config.register_lambda_context(context)
 
 
-def _run_operation(request: dict) -> dict:
-    response = _operation.get()()
+def _run_operation(request: dict, operation: Callable[[], Response]) -> dict:
+    """Only `request` identifies the call (Powertools hashes it); `operation` is passed through as it is."""
+    response = operation()
     return {"status_code": response.status_code, "body": response.body, "content_type": response.content_type}
 
 
@@ -55,14 +54,10 @@ def run_once(
         return operation()
     if not 1 <= len(idempotency_key) <= 255:
         raise InvalidField("Idempotency-Key must have 1 to 255 characters.", param=HEADER)
-    token = _operation.set(operation)
-    try:
-        scope = principal.scope
-        outcome = _idempotent_run()(
-            request={"key": f"{scope.tenant_id}#{scope.mode}#{idempotency_key}", "request": request}
-        )
-    finally:
-        _operation.reset(token)
+    scope = principal.scope
+    outcome = _idempotent_run()(
+        request={"key": f"{scope.tenant_id}#{scope.mode}#{idempotency_key}", "request": request}, operation=operation
+    )
     headers = {"Idempotent-Replayed": "true"} if outcome.get("replayed") else {}
     return Response(
         status_code=outcome["status_code"], content_type=outcome["content_type"], body=outcome["body"], headers=headers
