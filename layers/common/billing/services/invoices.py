@@ -209,25 +209,7 @@ def delete_invoice(scope: Scope, invoice_id: str) -> None:
     store.delete(record)
 
 
-def list_invoices(
-    scope: Scope,
-    *,
-    limit: int,
-    starting_after: str | None = None,
-    customer: str | None = None,
-    status: str | None = None,
-    voucher_type: int | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-) -> ListPage[Invoice]:
-    listed = store.listing(
-        scope,
-        starting_after=starting_after,
-        customer=customer,
-        status=status,
-        voucher_type=voucher_type,
-        date_from=date_from,
-        date_to=date_to,
-    )
-    page, has_more = first_page(listed, limit)
+def list_invoices(scope: Scope, *, limit: int, starting_after: str | None = None, **filters) -> ListPage[Invoice]:
+    """A page of vouchers, newest first; `filters` are those of `data.invoices.listing` (customer, status, ...)."""
+    page, has_more = first_page(store.listing(scope, starting_after=starting_after, **filters), limit)
     return ListPage[Invoice](data=[mapping.view(scope, r) for r in page], has_more=has_more)

@@ -213,20 +213,9 @@ def get_payment(scope: Scope, payment_id: str) -> Payment:
     return view(scope, _payment(scope, payment_id))
 
 
-def list_payments(
-    scope: Scope,
-    *,
-    limit: int,
-    starting_after: str | None = None,
-    customer: str | None = None,
-    status: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-) -> ListPage[Payment]:
-    listed = data.payments(
-        scope, starting_after=starting_after, customer=customer, status=status, date_from=date_from, date_to=date_to
-    )
-    page, has_more = first_page(listed, limit)
+def list_payments(scope: Scope, *, limit: int, starting_after: str | None = None, **filters) -> ListPage[Payment]:
+    """A page of payments, newest first; `filters` are those of `data.receivables.payments` (customer, status, ...)."""
+    page, has_more = first_page(data.payments(scope, starting_after=starting_after, **filters), limit)
     return ListPage[Payment](data=[view(scope, r) for r in page], has_more=has_more)
 
 
