@@ -4,6 +4,8 @@ import json
 from functools import lru_cache
 
 import boto3
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
 from billing.config import settings
 from billing.domain.tenancy import Scope
@@ -38,4 +40,13 @@ def read_secret(name: str) -> dict | None:
     try:
         return json.loads(client.get_secret_value(SecretId=name)["SecretString"])
     except client.exceptions.ResourceNotFoundException:
+        return None
+
+
+def arca_credentials(scope: Scope) -> dict | None:
+    """The tenant's ARCA certificate and key in this mode, through Powertools' parameters (cached a few seconds per
+    container); None when none is set up."""
+    try:
+        return parameters.get_secret(tenant_secret_name(scope, ARCA_CERTIFICATE), transform="json")
+    except GetParameterError:
         return None

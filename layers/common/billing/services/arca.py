@@ -4,9 +4,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from aws_lambda_powertools.utilities import parameters
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-
 from billing.clients import secrets
 from billing.clients.arca import wsaa
 from billing.clients.arca.errors import ArcaAuthenticationError, ArcaTokenRejected
@@ -23,12 +20,12 @@ T = TypeVar("T")
 
 
 def _credentials(scope: Scope) -> dict:
-    try:
-        return parameters.get_secret(secrets.tenant_secret_name(scope, secrets.ARCA_CERTIFICATE), transform="json")
-    except GetParameterError:
+    credentials = secrets.arca_credentials(scope)
+    if credentials is None:
         raise ArcaAuthenticationError(
             "No ARCA certificate is set up for this mode: PUT /v1/setup/certificate.", code="certificate_not_configured"
-        ) from None
+        )
+    return credentials
 
 
 @dataclass(frozen=True)
