@@ -224,4 +224,4 @@ def printed_issuer(record: InvoiceRecord, current: Issuer) -> Issuer:
     """The issuer as the voucher prints it: as it was when the voucher was created (vouchers stored before snapshots
     existed print the current data); the logo is the current one."""
     snapshot = record.fields.get("issuer")
-    return current.model_copy(update=snapshot) if snapshot else current
+    return Issuer.model_validate({**current.model_dump(), **snapshot}) if snapshot else current
