@@ -173,12 +173,10 @@ def save_authorization(changes: Changes, record: InvoiceRecord, outcome: Outcome
 def _read_again(
     scope: Scope, records: dict[str, InvoiceRecord], outcomes: list[Outcome]
 ) -> tuple[dict[str, InvoiceRecord], list[Outcome]]:
-    """Fresh copies of vouchers that changed since they were read; those no longer pending are left out."""
+    """Fresh copies of the vouchers (the failed attempt changed the ones in memory); those no longer pending are left
+    out."""
     fresh = store.by_id(scope, [o.invoice_id for o in outcomes])
-    records = dict(records)
-    for invoice_id, record in fresh.items():
-        if record.version != records[invoice_id].version:
-            records[invoice_id] = record
+    records = {**records, **fresh}
     still = [o for o in outcomes if o.invoice_id in fresh and fresh[o.invoice_id].status == InvoiceStatus.PENDING]
     return records, still
 
