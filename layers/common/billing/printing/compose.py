@@ -7,6 +7,7 @@ from billing.domain.geography import Province
 from billing.domain.iva import IvaCondition
 from billing.domain.money import round_money
 from billing.domain.vouchers import VatRate, voucher_title
+from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.printing.sheet import (
     InvoiceSheet,
     IssuerBlock,
@@ -96,7 +97,7 @@ def _associated(invoice: Invoice, language: str) -> tuple[str, ...]:
 
 def compose_sheet(invoice: Invoice, issuer: Issuer, logo: bytes | None) -> InvoiceSheet:
     """The printable voucher; `invoice` must be authorized (it has a number, a date, a CAE and a QR)."""
-    if invoice.status != "authorized":
+    if invoice.status != InvoiceStatus.AUTHORIZED:
         raise ValueError(f"{invoice.id} is {invoice.status}: only authorized vouchers are printed")
     receiver = invoice.receiver
     language = receiver.language
