@@ -74,7 +74,8 @@ def emitted_metrics(output: str) -> dict[str, float]:
             record = json.loads(line)
             for directive in record["_aws"]["CloudWatchMetrics"]:
                 for metric in directive["Metrics"]:
-                    found[metric["Name"]] = record[metric["Name"]]
+                    value = record[metric["Name"]]  # a list when a name was added more than once
+                    found[metric["Name"]] = sum(value) if isinstance(value, list) else value
     return found
 
 
