@@ -459,7 +459,8 @@ class Authorizer:
         numbers: list[int] | None = None,
     ) -> None:
         """Settle `outcomes` (and take `numbers`, or all, out of `sequence` with them), then queue the PDF requests if
-        time allows."""
+        time allows. Each authorized voucher is saved by `settlement.save_authorization`, in the same transaction as
+        what it does to its customer's account."""
         self.lease.heartbeat()
         started = time.monotonic()
         outbox = settlement.save_outcomes(
