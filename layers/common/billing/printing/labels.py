@@ -12,6 +12,7 @@ from billing.domain.money import RATE_QUANTUM
 from billing.domain.vouchers.types import PESOS
 
 # Legal legends, Spanish whatever the language (docs/arca-rules.md 8; Ley 27.743 in docs/arca-rules.md 6).
+WITHHOLDING_LEGEND = "OPERACIÓN SUJETA A RETENCIÓN"  # class ALEY (RG 5762, docs/arca-rules.md 4.1 and 8)
 MONOTRIBUTO_LEGEND = (
     "El crédito fiscal discriminado en el presente comprobante, sólo podrá ser computado a efectos del Régimen de "
     "Sostenimiento e Inclusión Fiscal para Pequeños Contribuyentes de la Ley Nº 27.618"

@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from billing.domain.money import decimal_places
-from billing.domain.vouchers.types import PESOS, full_number
+from billing.domain.vouchers.types import PESOS, full_number, voucher_class
 from billing.printing.labels import (
     AUTHORIZED,
     FINAL_CONSUMER_LEGEND,
@@ -33,6 +33,7 @@ from billing.printing.labels import (
     TRANSPARENCY_VAT,
     VALIDITY_URL,
     VOUCHER_CODE,
+    WITHHOLDING_LEGEND,
     Labels,
     format_date,
     format_document_number,
@@ -387,6 +388,8 @@ class _Document:
     def _legends(self) -> _Block:
         sheet, labels = self.sheet, self.labels
         block = _Block(CONTENT_WIDTH - TOTALS_WIDTH - GAP)
+        if voucher_class(sheet.voucher_type) == "ALEY":
+            block.line(WITHHOLDING_LEGEND, BOLD, 9, after=LEGEND_SPACING)
         receiver = sheet.receiver
         if receiver.document_type == "CONSUMIDOR_FINAL" or receiver.iva_condition == "consumidor_final":
             block.line(FINAL_CONSUMER_LEGEND, BOLD, 9, after=LEGEND_SPACING)
