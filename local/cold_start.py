@@ -19,7 +19,20 @@ start = time.perf_counter()
 elapsed = time.perf_counter() - start
 print(json.dumps({{"seconds": elapsed, "modules": sorted(sys.modules)}}))
 """
-BASELINE = "from aws_lambda_powertools import Logger, Tracer"
+# The floor an HTTP function is measured against: a minimal Powertools REST API with one validated pydantic route.
+FLOOR_API = """
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from pydantic import BaseModel
+
+class Item(BaseModel):
+    name: str
+
+floor_app = APIGatewayRestResolver(enable_validation=True)
+
+@floor_app.post("/items")
+def create_item(item: Item) -> Item:
+    return item
+"""
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,6 @@ def handler_import(function: Function, deployment: Deployment) -> ImportProfile:
     return _probe(f"import {module}", str(function.code_dir), function_environment(function, deployment))
 
 
-def baseline_import(function: Function, deployment: Deployment) -> ImportProfile:
-    """A bare Powertools import under the same conditions, to compare against."""
-    return _probe(BASELINE, str(function.code_dir), function_environment(function, deployment))
+def floor_import(function: Function, deployment: Deployment) -> ImportProfile:
+    """The minimal Powertools REST API under the same conditions, to compare against."""
+    return _probe(FLOOR_API, str(function.code_dir), function_environment(function, deployment))

@@ -12,7 +12,7 @@ to the DLQ, where a person can see it.
 import gc
 import os
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -28,7 +28,6 @@ from billing.services.tenants import get_tenant
 
 config.require("TABLE_NAME", "SECRETS_PREFIX", "CAE_QUEUE_URL", "PDF_QUEUE_URL")
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 # One taxpayer's failure must not hold back the other taxpayers in the same batch.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
@@ -87,7 +86,6 @@ def _count(progress: cae_authorization.Progress) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     done: set[Scope] = set()

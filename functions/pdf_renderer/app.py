@@ -7,7 +7,7 @@ goes to the DLQ, where a person can see it.
 
 import os
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -20,7 +20,6 @@ from billing.services import invoice_pdf
 
 config.require("TABLE_NAME", "PDF_BUCKET")
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 MAX_RECEIVES = int(os.environ.get("PDF_MAX_RECEIVES", "5"))  # the queue's redrive maxReceiveCount
@@ -52,7 +51,6 @@ def render(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(event=event, record_handler=render, processor=processor, context=context)

@@ -1,10 +1,15 @@
 """The caller, as the authorizer resolved it (tenant, mode and key id in the request context)."""
 
-from aws_lambda_powertools.event_handler.api_gateway import APIGatewayRestResolver
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from billing.domain.errors import Unauthenticated
 from billing.domain.modes import Mode
 from billing.domain.tenancy import Principal, Scope
+
+if TYPE_CHECKING:  # the authorizer uses this module without the resolver
+    from aws_lambda_powertools.event_handler.api_gateway import APIGatewayRestResolver
 
 
 def authorizer_context(principal: Principal) -> dict[str, str]:

@@ -7,18 +7,16 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from pydantic import ValidationError
 
+from billing.api.idempotency import IdempotencyConflict
 from billing.clients.arca.errors import ArcaAuthenticationError, ArcaError, ArcaTicketPending, ArcaUnavailable
 from billing.domain.errors import BillingError, Conflict, InvalidField, NotFound, Unauthenticated
 
 logger = Logger(child=True)
 
-_STATUS_OF = {
+_STATUS_OF = {  # the first kind that matches wins
+    IdempotencyConflict: (HTTPStatus.CONFLICT, "idempotency_error"),
     InvalidField: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request_error"),
     NotFound: (HTTPStatus.NOT_FOUND, "invalid_request_error"),
     Conflict: (HTTPStatus.CONFLICT, "invalid_request_error"),
@@ -96,26 +94,6 @@ def register_error_handlers(app) -> None:
     def invalid_json(_: json.JSONDecodeError) -> Response:
         return error_response(
             HTTPStatus.BAD_REQUEST, "invalid_request_error", "invalid_json", "The body is not valid JSON."
-        )
-
-    @app.exception_handler(IdempotencyValidationError)
-    def idempotency_key_reused(_: IdempotencyValidationError) -> Response:
-        return error_response(
-            HTTPStatus.CONFLICT,
-            "idempotency_error",
-            "idempotency_key_reused",
-            "This Idempotency-Key was used with a different request; use a new key for a new request.",
-            "Idempotency-Key",
-        )
-
-    @app.exception_handler(IdempotencyAlreadyInProgressError)
-    def idempotency_in_progress(_: IdempotencyAlreadyInProgressError) -> Response:
-        return error_response(
-            HTTPStatus.CONFLICT,
-            "idempotency_error",
-            "request_in_progress",
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-            "Idempotency-Key",
         )
 
     @app.not_found

@@ -1,24 +1,33 @@
 """The REST resolver every HTTP function shares: validation, error shape, OpenAPI and the request id header."""
 
 from typing import Any
+from weakref import WeakSet
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from billing.api.errors import register_error_handlers
 
-OPENAPI = {
-    "title": "Billing API",
-    "version": "1.0.0",
-    "description": (
-        "Electronic invoices authorized by ARCA, PDFs with the official QR, payments and balances. "
-        "Authenticate with `Authorization: Bearer sk_test_...` (homologation, test data) or `sk_live_...` "
-        "(production). Amounts are decimal strings; dates are YYYY-MM-DD in Argentina's calendar."
-    ),
-    "security_schemes": {"apiKey": HTTPBearer(description="sk_test_... or sk_live_...")},
-    "security": [{"apiKey": []}],
-}
 REQUEST_ID_HEADER = "X-Request-Id"
+DOCS_PATH = "/v1/docs"
+# Resolvers whose Swagger UI is registered on the first request for it (see enable_docs).
+_docs_pending: WeakSet[APIGatewayRestResolver] = WeakSet()
+
+
+def _openapi() -> dict:
+    # Powertools' OpenAPI models are a third of the API's import time: loaded only when the document is asked for.
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return {
+        "title": "Billing API",
+        "version": "1.0.0",
+        "description": (
+            "Electronic invoices authorized by ARCA, PDFs with the official QR, payments and balances. "
+            "Authenticate with `Authorization: Bearer sk_test_...` (homologation, test data) or `sk_live_...` "
+            "(production). Amounts are decimal strings; dates are YYYY-MM-DD in Argentina's calendar."
+        ),
+        "security_schemes": {"apiKey": HTTPBearer(description="sk_test_... or sk_live_...")},
+        "security": [{"apiKey": []}],
+    }
 
 
 def create_resolver() -> APIGatewayRestResolver:
@@ -28,12 +37,24 @@ def create_resolver() -> APIGatewayRestResolver:
 
 
 def enable_docs(app: APIGatewayRestResolver) -> None:
-    """Swagger UI at /v1/docs and the OpenAPI document at /v1/openapi.json, both generated from the routes."""
-    app.enable_swagger(path="/v1/docs", **OPENAPI)
+    """Swagger UI at /v1/docs and the OpenAPI document at /v1/openapi.json, both generated from the routes.
+
+    Powertools' Swagger route imports the OpenAPI models when it is registered, so it is registered by `resolve`
+    when /v1/docs is first asked for, not at cold start.
+    """
+    _docs_pending.add(app)
 
     @app.get("/v1/openapi.json", include_in_schema=False)
     def openapi_document():
-        return Response(status_code=200, content_type="application/json", body=app.get_openapi_json_schema(**OPENAPI))
+        return Response(
+            status_code=200, content_type="application/json", body=app.get_openapi_json_schema(**_openapi())
+        )
+
+
+def _register_docs_if_asked(app: APIGatewayRestResolver, event: dict) -> None:
+    if app in _docs_pending and event.get("path") == DOCS_PATH:
+        _docs_pending.discard(app)
+        app.enable_swagger(path=DOCS_PATH, **_openapi())
 
 
 def _as_json_request(event: dict) -> dict:
@@ -51,6 +72,7 @@ def _as_json_request(event: dict) -> dict:
 
 def resolve(app: APIGatewayRestResolver, event: dict, context: Any) -> dict:
     """Resolve the event; every response, errors included, carries the API Gateway request id."""
+    _register_docs_if_asked(app, event)
     response = app.resolve(_as_json_request(event), context)
     request_id = (event.get("requestContext") or {}).get("requestId")
     if request_id:

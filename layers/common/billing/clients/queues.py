@@ -1,18 +1,15 @@
 """SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode) and the PDF queue."""
 
 import uuid
-from functools import lru_cache
 
-import boto3
-
+from billing.clients import aws
 from billing.config import settings
 from billing.domain.tenancy import Scope
 from billing.schemas.messages import MAX_PDFS_PER_REQUEST, CaeRequest, PdfRequest
 
 
-@lru_cache(maxsize=1)
 def _client():
-    return boto3.client("sqs")
+    return aws.client("sqs")
 
 
 def cae_group(cuit: str, scope: Scope) -> str:

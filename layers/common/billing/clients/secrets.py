@@ -1,12 +1,8 @@
 """Secrets Manager: where private keys and tokens live (never in the table, never in logs)."""
 
 import json
-from functools import lru_cache
 
-import boto3
-from aws_lambda_powertools.utilities import parameters
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-
+from billing.clients import aws
 from billing.config import settings
 from billing.domain.tenancy import Scope
 
@@ -14,9 +10,8 @@ ARCA_CERTIFICATE = "arca-certificate"  # {"certificate_pem", "private_key_pem"}:
 ARCA_PENDING_KEY = "arca-pending-key"  # {"private_key_pem"}: generated with a CSR, waiting for its certificate
 
 
-@lru_cache(maxsize=1)
 def _client():
-    return boto3.client("secretsmanager")
+    return aws.client("secretsmanager")
 
 
 def tenant_secret_name(scope: Scope, purpose: str) -> str:
@@ -45,7 +40,11 @@ def read_secret(name: str) -> dict | None:
 
 def arca_credentials(scope: Scope) -> dict | None:
     """The tenant's ARCA certificate and key in this mode, through Powertools' parameters (cached a few seconds per
-    container); None when none is set up."""
+    container); None when none is set up. Only a WSAA login reads it (tickets are shared for hours), so the utility
+    and the boto3 it brings load here, not at a cold start."""
+    from aws_lambda_powertools.utilities import parameters
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
     try:
         return parameters.get_secret(tenant_secret_name(scope, ARCA_CERTIFICATE), transform="json")
     except GetParameterError:

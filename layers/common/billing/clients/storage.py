@@ -1,16 +1,11 @@
 """S3: documents and images, always encrypted at rest, handed out only through short-lived presigned links."""
 
-from functools import lru_cache
-
-import boto3
-from botocore.config import Config
-
+from billing.clients import aws
 from billing.config import settings
 
 
-@lru_cache(maxsize=1)
 def _client():
-    return boto3.client("s3", config=Config(signature_version="s3v4"))  # presigned links signed with SigV4
+    return aws.client("s3", signature_version="s3v4")  # presigned links signed with SigV4
 
 
 def put_object(key: str, content: bytes, content_type: str) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from billing.clients import secrets, storage
 from billing.data.documents import DocumentStore
-from billing.domain import certificates
 from billing.domain.calendar import now_ar, today_ar
 from billing.domain.errors import Conflict, InvalidField, NotFound
 from billing.domain.images import logo_content_type
@@ -139,6 +138,8 @@ def _certificate_view(scope: Scope, stored: dict[str, Any]) -> Certificate:
 
 def create_csr(scope: Scope, request: CsrCreate) -> CertificateSigningRequest:
     """A new RSA 2048 key, kept in Secrets Manager (never returned), and the CSR ARCA needs to issue a certificate."""
+    from billing.domain import certificates  # cryptography loads only where a certificate is handled
+
     tenant = get_tenant(scope.tenant_id)
     key = certificates.new_key()
     csr = certificates.build_csr(
@@ -180,6 +181,8 @@ def _private_key_for(scope: Scope, upload: CertificateUpload) -> tuple[str, str 
 
 def put_certificate(scope: Scope, upload: CertificateUpload) -> Certificate:
     """Validate the whole pair first; only then store the key (Secrets Manager) and what may be shown (table)."""
+    from billing.domain import certificates  # cryptography loads only where a certificate is handled
+
     key_pem, password = _private_key_for(scope, upload)
     info = certificates.validate_pair(
         upload.certificate, key_pem, issuer_cuit=get_tenant(scope.tenant_id).cuit, now=now_ar(), key_password=password

@@ -8,9 +8,6 @@ from functools import lru_cache
 from xml.etree import ElementTree
 
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.serialization import pkcs7
 from zeep import Client
 from zeep.exceptions import Fault, TransportError
 
@@ -54,6 +51,11 @@ def build_tra(service: str, now: datetime) -> bytes:
 
 def sign_tra(tra: bytes, certificate_pem: str, private_key_pem: str) -> str:
     """CMS SignedData, TRA attached, SHA-256, signer certificate included; base64 DER for loginCms."""
+    # cryptography loads only for a login (a ticket serves for hours), not at every worker's cold start.
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
     certificate = x509.load_pem_x509_certificate(certificate_pem.encode())
     key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
     cms = (
