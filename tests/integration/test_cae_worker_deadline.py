@@ -95,7 +95,9 @@ def test_a_backlog_larger_than_one_invocation_is_handed_on_and_finished_in_time(
 
     assert timeouts == 0, f"{timeouts} of {invocations} invocations were killed at the timeout"
     assert handed_on, "one invocation settled everything: the test needs a backlog larger than that"
-    assert handed_on == sorted(handed_on, reverse=True) and len(set(handed_on)) == len(handed_on), handed_on
+    # The backlog never grows back; on a starved machine one invocation may settle nothing (its measured costs left
+    # no room), and the next ones carry on: a livelock would end at MAX_INVOCATIONS with vouchers still pending.
+    assert handed_on == sorted(handed_on, reverse=True), handed_on
     records = [store.find(scope, invoice.id) for invoice in created]
     assert {record.status for record in records} == {"authorized"}
     assert [int(record.number) for record in records] == list(range(1, VOUCHERS + 1))
