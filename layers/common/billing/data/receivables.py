@@ -221,21 +221,23 @@ def ledger_page(scope: Scope, customer_id: str, *, after: str, through: str, lim
     return found
 
 
-def net_before(scope: Scope, account: AccountRecord, position: str, *, inclusive: bool) -> int:
+def net_before(scope: Scope, account: AccountRecord, position: str, *, inclusive: bool, from_end: bool) -> int:
     """Debits minus credits of the customer's movements placed before `position` (a position or a date; with it
-    when `inclusive`): the months before its month from the account's checkpoints, the rest from its month's rows."""
+    when `inclusive`): the months before its month from the account's checkpoints, plus its month's figure read from
+    the month's start up to `position`, or (`from_end`, cheaper near the month's end) the month's checkpoint less the
+    rows from `position` on."""
     month = position[:7]
-    total = sum(cents for key, cents in account.net_by_month_cents.items() if key < month)
+    months = account.net_by_month_cents
+    total = sum(cents for key, cents in months.items() if key < month)
+    bounds = (position, f"{month}-32") if from_end else (f"{month}-01", position)  # "-32": past any day of it
     rows = LedgerRecord.query(
         ledger_partition(scope, account.customer_id),
-        LedgerRecord.sk.between(f"{month}-01", position),
+        LedgerRecord.sk.between(*bounds),
         consistent_read=True,
         attributes_to_get=["pk", "sk", "debit_cents", "credit_cents"],
     )
-    for record in rows:
-        if record.sk != position or inclusive:
-            total += int(record.debit_cents) - int(record.credit_cents)
-    return total
+    counted = sum(int(r.debit_cents) - int(r.credit_cents) for r in rows if r.sk != position or inclusive != from_end)
+    return total + months.get(month, 0) - counted if from_end else total + counted
 
 
 def payments_by_id(scope: Scope, payment_ids: set[str]) -> dict[str, PaymentRecord]:
