@@ -49,6 +49,7 @@ class Environment:
     wsfe: Wsfe
     faults: Faults
     clock: Clock
+    settings: Settings
 
     def reset(self, seed: int | None) -> None:
         self.ledger.reset(seed)
@@ -83,7 +84,7 @@ class ArcaSimulator:
         tickets, ledger = TicketBook(), Ledger(None if seed is None else seed + (name == PRODUCTION))
         wsaa = Wsaa(self.ca, tickets, self.clock, self.settings)
         wsfe = Wsfe(ledger, tickets, self.clock, self.settings)
-        return Environment(name, ledger, tickets, wsaa, wsfe, self.faults, self.clock)
+        return Environment(name, ledger, tickets, wsaa, wsfe, self.faults, self.clock, self.settings)
 
     @property
     def homologation(self) -> Environment:
