@@ -24,7 +24,8 @@ OPEN index, and moto answers any query in time proportional to the whole table (
 
 Measured: median and p90 over --runs calls (fewer once a request has taken --seconds, but at least 5), after one
 warm-up, of GET /v1/balances?limit=100 (the default sort, -outstanding, and -overdue) and of
-GET /v1/customers/{id}/statement (JSON and Accept: text/csv) for the busiest customer and a typical one, with the part
+GET /v1/customers/{id}/statement (a page of 100 rows, JSON and Accept: text/csv; the busiest customer's last page and
+its whole history in one page of up to 1000) for the busiest customer and a typical one, with the part
 spent in DynamoDB calls (moto's answer and botocore) and the items they read. Target: each under 300 ms. Where one
 call's time goes (cProfile of the project's functions, DynamoDB calls by operation) is printed for every request over
 the target, or for all with --profile.
@@ -489,6 +490,16 @@ def profile(case: Case, key: str, top: int = 14) -> None:
         print(f"  {cumulative:9.1f} ms {calls:5d}x  {where}")
 
 
+def last_page(key: str, customer: str) -> dict[str, str]:
+    """The query of a statement's last page of 100 rows (pages are read through the cursor, as a client does)."""
+    query: dict[str, str] = {}
+    while True:
+        body = api("GET", f"/v1/customers/{customer}/statement", key, query=query or None).body
+        if not body["has_more"]:
+            return query
+        query = {"starting_after": body["next_starting_after"]}
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -533,6 +544,8 @@ def main() -> None:
         Case("  &sort=-overdue", "/v1/balances", {"limit": "100", "sort": "-overdue"}),
         Case("statement, busiest customer", f"/v1/customers/{busiest}/statement"),
         Case("  Accept: text/csv", f"/v1/customers/{busiest}/statement", headers={"Accept": "text/csv"}),
+        Case("  its last page", f"/v1/customers/{busiest}/statement", last_page(key, busiest)),
+        Case("  limit=1000 (all in one)", f"/v1/customers/{busiest}/statement", {"limit": "1000"}),
         Case("statement, typical customer", f"/v1/customers/{typical}/statement"),
         Case("  Accept: text/csv", f"/v1/customers/{typical}/statement", headers={"Accept": "text/csv"}),
     ]

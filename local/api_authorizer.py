@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,9 +72,13 @@ def _context(result: dict[str, Any]) -> dict[str, Any] | None:
 
 
 class AuthorizerRunner:
-    def __init__(self, authorizer: Authorizer, runtime):
+    """Caches each identity's result for the authorizer's TTL (ReauthorizeEvery), as API Gateway does: a revoked key
+    keeps working locally until its cached result expires, exactly as long as it would in AWS."""
+
+    def __init__(self, authorizer: Authorizer, runtime, clock: Callable[[], float] = time.monotonic):
         self.authorizer = authorizer
         self.runtime = runtime
+        self.clock = clock
         self._cache: dict[tuple, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
@@ -108,7 +113,7 @@ class AuthorizerRunner:
     def _cached(self, identity: tuple) -> dict[str, Any] | None:
         with self._lock:
             entry = self._cache.get(identity)
-            if entry and entry[0] > time.monotonic():
+            if entry and entry[0] > self.clock():
                 return entry[1]
             return None
 
@@ -116,4 +121,4 @@ class AuthorizerRunner:
         # The whole policy is cached per identity, so a later call to another route is judged by the same policy.
         if self.authorizer.ttl_seconds > 0:
             with self._lock:
-                self._cache[identity] = (time.monotonic() + self.authorizer.ttl_seconds, result)
+                self._cache[identity] = (self.clock() + self.authorizer.ttl_seconds, result)

@@ -26,7 +26,8 @@ from local.template import Deployment, Stack, load_stack
 def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None, arca: ArcaSimulator) -> str:
     api = stack.api
     lines = [f"Local stack {stack.deployment.stack_name} is up (stage {api.stage}; paths start with /v1)."]
-    lines.append(f"  arca      WSAA {arca.wsaa_url}, WSFEv1 {arca.wsfe_url} (simulator, both environments)")
+    lines.append(f"  arca      homologation WSAA {arca.wsaa_url}, WSFEv1 {arca.wsfe_url} (simulator)")
+    lines.append(f"            production WSAA {arca.production_wsaa_url}, WSFEv1 {arca.production_wsfe_url}")
     lines.append(f"            control API {arca.base_url}/__simulator/ (faults, vouchers, settings, reset)")
     for route in api.routes:
         guard = "authorizer" if route.authorizer else "public"
@@ -55,6 +56,8 @@ def arca_state(arca: ArcaSimulator) -> dict[str, str]:
         "url": arca.base_url,
         "wsaa_url": arca.wsaa_url,
         "wsfe_url": arca.wsfe_url,
+        "production_wsaa_url": arca.production_wsaa_url,
+        "production_wsfe_url": arca.production_wsfe_url,
         "control_url": f"{arca.base_url}/__simulator/",
         "wsdl_dir": str(arca.wsdl_dir.resolve()),
     }
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             logs.log("stack", f"cannot start the ARCA simulator on 127.0.0.1:{args.arca_port}: {error}")
             return 1
-        logs.log("stack", f"ARCA simulator at {arca.base_url} (WSAA and WSFEv1 of both environments)")
+        logs.log("stack", f"ARCA simulator at {arca.base_url} (WSAA and WSFEv1 of homologation and, apart, production)")
         stack = load_stack(deployment=Deployment(endpoint=endpoint), parameters=arca.stack_parameters())
         resources.create_all(stack)
         logs.log("stack", f"moto at {endpoint}: {len(stack.resources)} tables, queues and buckets created")

@@ -1,7 +1,9 @@
 """SQS event source mappings: one polling thread per mapping, with Lambda's batch semantics.
 
 moto supplies the queue-side behaviour (FIFO group blocking, redrive to the DLQ after maxReceiveCount).
-Failed messages are made visible again at once (not after VisibilityTimeout) so local retries are quick.
+A failed message comes back after a back-off that doubles with each receive (1 s, 2 s, 4 s, ...) up to the queue's
+VisibilityTimeout: Lambda leaves it invisible for the whole VisibilityTimeout (minutes here), which would make local
+retries slow, while making it visible at once retries a crashed worker's batch several times a second.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from local.aws import client
 from local.runtime import FunctionError
 from local.template import Deployment, EventSourceMapping
 
+RETRY_BASE_SECONDS = 1.0
 LAMBDA_ATTRIBUTES = (
     "ApproximateReceiveCount",
     "SentTimestamp",
@@ -76,6 +79,11 @@ def failed_ids(result: Any, records: list[dict[str, Any]]) -> set[str]:
     return ids
 
 
+def retry_delay(receive_count: int, visibility_timeout: int) -> int:
+    """Seconds a failed message stays invisible: doubling with its receives, never past the queue's timeout."""
+    return int(min(RETRY_BASE_SECONDS * 2 ** max(receive_count - 1, 0), visibility_timeout))
+
+
 class SqsPoller:
     def __init__(self, mapping: EventSourceMapping, runtime, deployment: Deployment):
         self.mapping = mapping
@@ -83,6 +91,7 @@ class SqsPoller:
         self.deployment = deployment
         self.sqs = client("sqs", deployment)
         self._stop = threading.Event()
+        self._visibility_timeout: int | None = None
         self._thread = threading.Thread(target=self._run, name=f"poller-{mapping.logical_id}", daemon=True)
 
     def start(self) -> None:
@@ -132,7 +141,7 @@ class SqsPoller:
             outcome = f"invocation error ({error.error_type}): whole batch returned"
         handles = {r["messageId"]: r["receiptHandle"] for r in records}
         self._delete([handles[i] for i in handles if i not in failed])
-        self._release([handles[i] for i in handles if i in failed])
+        self._release([(r["receiptHandle"], self._retry_delay(r)) for r in records if r["messageId"] in failed])
         elapsed = (time.monotonic() - started) * 1000
         logs.log(self._source, f"{len(records)} message(s) -> {self.mapping.function}: {outcome} in {elapsed:.0f} ms")
 
@@ -141,11 +150,19 @@ class SqsPoller:
             entries = [{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(handles[start : start + 10])]
             self.sqs.delete_message_batch(QueueUrl=self.mapping.queue_url, Entries=entries)
 
-    def _release(self, handles: list[str]) -> None:
-        for start in range(0, len(handles), 10):
+    def _retry_delay(self, record: dict[str, Any]) -> int:
+        if self._visibility_timeout is None:
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=self.mapping.queue_url, AttributeNames=["VisibilityTimeout"]
+            )["Attributes"]
+            self._visibility_timeout = int(attributes["VisibilityTimeout"])
+        return retry_delay(int(record["attributes"].get("ApproximateReceiveCount", 1)), self._visibility_timeout)
+
+    def _release(self, delays: list[tuple[str, int]]) -> None:
+        for start in range(0, len(delays), 10):
             entries = [
-                {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                for i, h in enumerate(handles[start : start + 10])
+                {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": seconds}
+                for i, (h, seconds) in enumerate(delays[start : start + 10])
             ]
             self.sqs.change_message_visibility_batch(QueueUrl=self.mapping.queue_url, Entries=entries)
 

@@ -1,6 +1,7 @@
 """`python -m local.arca [--port 4567] [--state-dir .local]`: the ARCA simulator alone, until Ctrl-C or SIGTERM.
 
-Prints `READY wsaa=<url> wsfe=<url> control=<url>`; the test CA is kept in <state-dir>/arca.
+Prints `READY wsaa=<url> wsfe=<url> control=<url>` (homologation's; production's are under /production); the test
+CA is kept in <state-dir>/arca.
 """
 
 from __future__ import annotations

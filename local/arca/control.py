@@ -1,6 +1,7 @@
 """The simulator's own HTTP API under /__simulator, for tests, benchmarks and the local stack (JSON in and out):
 
-GET  /__simulator/vouchers?cuit=&pto=&tipo=   authorized vouchers
+GET  /__simulator/vouchers?cuit=&pto=&tipo=&environment=   authorized vouchers (homologation's unless
+                                               environment=production)
 GET  /__simulator/faults  POST (configure)     fault knobs (faults.Faults.configure)
 GET  /__simulator/settings  POST (change)      settings.Settings (rates, points of sale, RegXReq, ...)
 POST /__simulator/clock {"advance_seconds": n}  move the simulator's clock
@@ -54,8 +55,12 @@ def handle(app, method: str, path: str, query: str, body: bytes) -> Reply:
 
 def _route(app, method: str, name: str, query: str, data: dict[str, Any]) -> Reply:
     if (method, name) == ("GET", "vouchers"):
-        params = {key: int(values[-1]) for key, values in parse_qs(query).items() if values[-1]}
-        found = app.vouchers(params.get("cuit"), params.get("pto"), params.get("tipo"))
+        query_values = {key: values[-1] for key, values in parse_qs(query).items() if values[-1]}
+        environment = query_values.pop("environment", "homologation")
+        if environment not in app.environments:
+            raise ValueError(f"environment must be one of {sorted(app.environments)}")
+        params = {key: int(value) for key, value in query_values.items()}
+        found = app.vouchers(params.get("cuit"), params.get("pto"), params.get("tipo"), environment)
         return _json(200, [voucher_json(voucher) for voucher in found])
     if name == "faults":
         if method == "POST":

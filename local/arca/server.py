@@ -1,5 +1,6 @@
-"""HTTP transport on 127.0.0.1: WSAA at /ws/services/LoginCms, WSFEv1 at /wsfev1/service.asmx (POST for SOAP,
-GET ?wsdl for the WSDL), and the control API under /__simulator/ (control.py).
+"""HTTP transport on 127.0.0.1: homologation's WSAA at /ws/services/LoginCms and WSFEv1 at /wsfev1/service.asmx,
+production's at the same paths under /production (POST for SOAP, GET ?wsdl for the WSDL), and the control API under
+/__simulator/ (control.py).
 
 HTTP/1.1 with keep-alive, like ARCA's servers; a thread per connection. A call under a timeout_after_commit fault
 gets no answer: the connection is held until the client gives up (or dropped at once).
@@ -46,13 +47,18 @@ class ArcaHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path, query = self._target()
+        app = self.server.app
         if path.startswith(control.PREFIX):
-            self._send(control.handle(self.server.app, "GET", path, query, b""))
-        elif path in (WSAA_PATH, WSFE_PATH) and query.lower() == "wsdl":
-            name, address = (wsdl.WSAA_FILE, self.server.app.wsaa_url)
+            self._send(control.handle(app, "GET", path, query, b""))
+            return
+        environment, path = app.environment_at(path)
+        production = environment is app.production
+        if path in (WSAA_PATH, WSFE_PATH) and query.lower() == "wsdl":
+            name, address = (wsdl.WSAA_FILE, app.production_wsaa_url if production else app.wsaa_url)
             if path == WSFE_PATH:
-                name, address = (wsdl.WSFE_FILE, self.server.app.wsfe_url)
-            self._send(Reply(200, "text/xml; charset=utf-8", wsdl.load(self.server.app.wsdl_dir, name, address)))
+                name = wsdl.WSFE_PRODUCTION_FILE if production else wsdl.WSFE_FILE
+                address = app.production_wsfe_url if production else app.wsfe_url
+            self._send(Reply(200, "text/xml; charset=utf-8", wsdl.load(app.wsdl_dir, name, address)))
         elif path == WSAA_PATH:
             self._send(Reply(200, HTML, AXIS_PAGE))
         elif path == WSFE_PATH:
@@ -67,17 +73,21 @@ class ArcaHandler(BaseHTTPRequestHandler):
         if path.startswith(control.PREFIX):
             self._send(control.handle(app, "POST", path, query, body))
             return
+        environment, path = app.environment_at(path)
         if path not in (WSAA_PATH, WSFE_PATH):
             self._send(Reply(404, HTML, b"<h1>404 Not Found</h1>"))
             return
         self._wait(app.faults.latency_seconds)
         service = "wsaa" if path == WSAA_PATH else "wsfe"
         try:
-            reply = wsaa_reply(app, self.headers, body) if service == "wsaa" else wsfe_reply(app, self.headers, body)
+            if service == "wsaa":
+                reply = wsaa_reply(environment, self.headers, body)
+            else:
+                reply = wsfe_reply(environment, self.headers, body)
         except Exception as error:  # a simulator bug: answer like a server in trouble, and say why in the log
             app.log(f"{service} failed:\n{traceback.format_exc()}")
             reply = internal_error(service, self.headers, error)
-        app.log(f"{service} {reply.operation or '?'} -> {self._outcome(reply)}")
+        app.log(f"{environment.name} {service} {reply.operation or '?'} -> {self._outcome(reply)}")
         if reply.hold is not None:
             self._withhold(reply.hold)
         else:

@@ -1,11 +1,16 @@
 """ArcaSimulator: WSAA and WSFEv1 with their state, on a local port, driven from Python or over HTTP.
 
 sim = ArcaSimulator(tmp_path).start()      # port 0: any free port
-sim.wsaa_url, sim.wsfe_url                 # service addresses for a zeep client built from the shared WSDLs
+sim.wsaa_url, sim.wsfe_url                 # homologation's service addresses, for a zeep client from the shared WSDLs
+sim.production_wsaa_url, sim.production_wsfe_url   # production's, under /production
 sim.ca.issue("30712345671")                # a certificate WSAA trusts
 sim.faults.inject("timeout_after_commit", times=1)
-sim.vouchers(cuit=30712345671)
+sim.vouchers(cuit=30712345671)             # homologation's; environment="production" for the other
 sim.stop()
+
+Homologation and production are two environments, as at ARCA: each has its own tickets and its own voucher
+numbering, so a production login or voucher never sees homologation's. The test CA, the clock, the settings and the
+injected faults are the simulator's and apply to both.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from local.arca import wsdl
@@ -27,6 +33,27 @@ from local.arca.wsaa import Wsaa
 from local.arca.wsfe import Wsfe
 
 DEFAULT_PORT = 4567  # the local stack's (moto is on 4566, the API on 3000)
+HOMOLOGATION = "homologation"
+PRODUCTION = "production"
+PRODUCTION_PREFIX = "/production"  # production's services; homologation's keep ARCA's plain paths
+
+
+@dataclass
+class Environment:
+    """One ARCA environment: its tickets and numbering, with the simulator's clock and faults."""
+
+    name: str
+    ledger: Ledger
+    tickets: TicketBook
+    wsaa: Wsaa
+    wsfe: Wsfe
+    faults: Faults
+    clock: Clock
+    settings: Settings
+
+    def reset(self, seed: int | None) -> None:
+        self.ledger.reset(seed)
+        self.tickets.reset()
 
 
 class ArcaSimulator:
@@ -47,14 +74,42 @@ class ArcaSimulator:
         self.settings = Settings(reuse_window_seconds=reuse_window_seconds, reg_x_req=reg_x_req)
         self._initial_settings = copy.deepcopy(self.settings)
         self.faults = Faults(seed)
-        self.tickets = TicketBook()
-        self.ledger = Ledger(seed)
-        self.wsaa = Wsaa(self.ca, self.tickets, self.clock, self.settings)
-        self.wsfe = Wsfe(self.ledger, self.tickets, self.clock, self.settings)
+        self.environments = {name: self._environment(name, seed) for name in (HOMOLOGATION, PRODUCTION)}
         self.log = log or (lambda line: None)
         self._seed = seed
         self._server: ArcaServer | None = None
         self._thread: threading.Thread | None = None
+
+    def _environment(self, name: str, seed: int | None) -> Environment:
+        tickets, ledger = TicketBook(), Ledger(None if seed is None else seed + (name == PRODUCTION))
+        wsaa = Wsaa(self.ca, tickets, self.clock, self.settings)
+        wsfe = Wsfe(ledger, tickets, self.clock, self.settings)
+        return Environment(name, ledger, tickets, wsaa, wsfe, self.faults, self.clock, self.settings)
+
+    @property
+    def homologation(self) -> Environment:
+        return self.environments[HOMOLOGATION]
+
+    @property
+    def production(self) -> Environment:
+        return self.environments[PRODUCTION]
+
+    # Homologation's parts, where most tests look.
+    @property
+    def tickets(self) -> TicketBook:
+        return self.homologation.tickets
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.homologation.ledger
+
+    @property
+    def wsaa(self) -> Wsaa:
+        return self.homologation.wsaa
+
+    @property
+    def wsfe(self) -> Wsfe:
+        return self.homologation.wsfe
 
     def start(self, port: int = 0) -> ArcaSimulator:
         """Serve on 127.0.0.1:<port> (0 = any free port) in a background thread; OSError if the port is taken."""
@@ -92,23 +147,43 @@ class ArcaSimulator:
     def wsfe_url(self) -> str:
         return self.base_url + WSFE_PATH
 
+    @property
+    def production_wsaa_url(self) -> str:
+        return self.base_url + PRODUCTION_PREFIX + WSAA_PATH
+
+    @property
+    def production_wsfe_url(self) -> str:
+        return self.base_url + PRODUCTION_PREFIX + WSFE_PATH
+
+    def environment_at(self, path: str) -> tuple[Environment, str]:
+        """The environment a request path addresses, and the service path within it."""
+        if path.startswith(PRODUCTION_PREFIX + "/"):
+            return self.production, path[len(PRODUCTION_PREFIX) :]
+        return self.homologation, path
+
     def stack_parameters(self) -> dict[str, str]:
-        """template.yaml parameter overrides that point both ARCA environments of a stack at this simulator."""
+        """template.yaml parameter overrides that point each ARCA environment of a stack at its simulated one."""
         return {
             "ArcaHomologationWsaaUrl": self.wsaa_url,
-            "ArcaProductionWsaaUrl": self.wsaa_url,
+            "ArcaProductionWsaaUrl": self.production_wsaa_url,
             "ArcaHomologationWsfeUrl": self.wsfe_url,
-            "ArcaProductionWsfeUrl": self.wsfe_url,
+            "ArcaProductionWsfeUrl": self.production_wsfe_url,
             "ArcaWsdlDir": str(self.wsdl_dir.resolve()),
         }
 
-    def vouchers(self, cuit: int | None = None, pto: int | None = None, tipo: int | None = None) -> list[IssuedVoucher]:
-        return self.ledger.vouchers(cuit, pto, tipo)
+    def vouchers(
+        self,
+        cuit: int | None = None,
+        pto: int | None = None,
+        tipo: int | None = None,
+        environment: str = HOMOLOGATION,
+    ) -> list[IssuedVoucher]:
+        return self.environments[environment].ledger.vouchers(cuit, pto, tipo)
 
     def reset(self) -> None:
         """A fresh ARCA: no vouchers, tickets, faults, clock shift or setting changes (the CA stays)."""
-        self.ledger.reset(self._seed)
-        self.tickets.reset()
+        for environment in self.environments.values():
+            environment.reset(self._seed)
         self.faults.clear()
         if self._seed is not None:
             self.faults.seed(self._seed)

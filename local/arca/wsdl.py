@@ -11,7 +11,8 @@ from local.template import REPO_ROOT
 
 DEFAULT_WSDL_DIR = REPO_ROOT.parent / "shared" / "arca" / "wsdl"
 WSAA_FILE = "wsaa.wsdl"
-WSFE_FILE = "wsfev1.wsdl"  # homologation's; production's differs only in its addresses
+WSFE_FILE = "wsfev1.wsdl"  # homologation's
+WSFE_PRODUCTION_FILE = "wsfev1-production.wsdl"  # differs only in its addresses
 # <soap:address location="..."/> and <soap12:address .../> (any prefix).
 _ADDRESS = re.compile(rb'(<[\w.-]+:address\s+location=")[^"]*(")')
 
@@ -24,6 +25,6 @@ def load(wsdl_dir: Path, name: str, address: str) -> bytes:
 
 def check(wsdl_dir: Path) -> None:
     """FileNotFoundError naming what is missing, so a wrong directory fails at start-up, not at the first call."""
-    missing = [name for name in (WSAA_FILE, WSFE_FILE) if not (Path(wsdl_dir) / name).is_file()]
+    missing = [name for name in (WSAA_FILE, WSFE_FILE, WSFE_PRODUCTION_FILE) if not (Path(wsdl_dir) / name).is_file()]
     if missing:
         raise FileNotFoundError(f"{', '.join(missing)} not found in {wsdl_dir} (the shared ARCA WSDL directory)")

@@ -29,9 +29,12 @@ def test_the_functions_talk_to_the_arca_simulator(devstack):
     arca = stack["arca"]
     assert arca["url"] == devstack.arca_url
     environment = stack["functions"]["CaeWorkerFunction"]["environment"]
-    for mode in ("HOMOLOGATION", "PRODUCTION"):
-        assert environment[f"ARCA_{mode}_WSAA_URL"] == arca["wsaa_url"] == f"{devstack.arca_url}/ws/services/LoginCms"
-        assert environment[f"ARCA_{mode}_WSFE_URL"] == arca["wsfe_url"] == f"{devstack.arca_url}/wsfev1/service.asmx"
+    for mode, prefix, base in (
+        ("HOMOLOGATION", "", devstack.arca_url),
+        ("PRODUCTION", "production_", f"{devstack.arca_url}/production"),
+    ):
+        assert environment[f"ARCA_{mode}_WSAA_URL"] == arca[f"{prefix}wsaa_url"] == f"{base}/ws/services/LoginCms"
+        assert environment[f"ARCA_{mode}_WSFE_URL"] == arca[f"{prefix}wsfe_url"] == f"{base}/wsfev1/service.asmx"
     assert (Path(environment["ARCA_WSDL_DIR"]) / "wsfev1.wsdl").is_file()
     assert Client(arca["wsfe_url"] + "?WSDL").service.FEDummy().AppServer == "OK"
 

@@ -1,5 +1,6 @@
 """SQS event source mappings against a real moto server and the fixture consumer function."""
 
+import itertools
 import json
 import time
 
@@ -7,7 +8,7 @@ import pytest
 
 from local import resources
 from local.aws import client
-from local.sqs_poller import SqsPoller, failed_ids
+from local.sqs_poller import SqsPoller, failed_ids, retry_delay
 
 DEADLINE_SECONDS = 30
 
@@ -67,7 +68,7 @@ def test_batch_item_failures_are_retried_and_the_rest_deleted(stack, runtime, sq
     drain(poller_for(stack, runtime, "StandardQueue"), sqs, url)
     assert attempts(log, "ok-1") == [1]  # deleted after the first batch, not redelivered
     assert attempts(log, "ok-2") == [1]
-    assert attempts(log, "fails-once") == [1, 2]  # made visible again at once, then processed
+    assert attempts(log, "fails-once") == [1, 2]  # made visible again after a second, then processed
     assert attempts(log, "fails-once", "done") == [2]
 
 
@@ -149,6 +150,29 @@ def test_polling_thread_delivers_and_stops(stack, runtime, sqs, tmp_path):
         poller.stop()
         poller.join(5)
     assert not poller._thread.is_alive()
+
+
+def test_a_crashing_function_is_retried_with_a_growing_back_off(stack, runtime, sqs, tmp_path):
+    log, url = tmp_path / "log", stack.resource("StandardQueue").url
+    send(sqs, url, log, "crash", action="raise", times=2)  # the invocation fails twice, as a crashed worker's does
+    poller = poller_for(stack, runtime, "StandardQueue")
+    poller.start()
+    try:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while not attempts(log, "crash", "done") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        poller.stop()
+        poller.join(5)
+    seen = [line["at"] for line in lines(log) if line["id"] == "crash" and line["outcome"] == "seen"]
+    assert len(seen) == 3, seen  # not retried several times a second
+    gaps = [later - earlier for earlier, later in itertools.pairwise(seen)]
+    assert gaps[0] >= 0.9 and gaps[1] >= 1.9, gaps  # 1 s, then 2 s
+
+
+def test_the_back_off_doubles_up_to_the_visibility_timeout():
+    assert [retry_delay(count, 60) for count in (1, 2, 3, 4, 5, 6, 7, 8)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert retry_delay(3, 3) == 3
 
 
 @pytest.mark.parametrize(

@@ -70,3 +70,48 @@ def test_secrets_access_is_scoped_to_the_stack_prefix(resources):
                 if any(action.startswith("secretsmanager:") for action in actions):
                     resource = json.dumps(statement["Resource"])
                     assert "secret:${AWS::StackName}/*" in resource, name
+
+
+def _dead_letter_queues(resources: dict) -> set[str]:
+    """Every queue something parks failures in: a queue's redrive target or a schedule's dead-letter queue."""
+    found = set()
+    for properties in _of_type(resources, "AWS::SQS::Queue").values():
+        if "RedrivePolicy" in properties:
+            found.add(properties["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0])
+    for properties in _of_type(resources, "AWS::Scheduler::Schedule").values():
+        if "DeadLetterConfig" in properties["Target"]:
+            found.add(properties["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
+    return found
+
+
+def _alarms(resources: dict) -> dict[str, dict]:
+    return _of_type(resources, "AWS::CloudWatch::Alarm")
+
+
+def test_every_dead_letter_queue_and_function_has_its_alarms_to_the_email_topic(resources):
+    alarms = _alarms(resources)
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}] and alarm["TreatMissingData"] == "notBreaching"
+    watched = {
+        (alarm["Namespace"], alarm["MetricName"], json.dumps(alarm["Dimensions"][0]["Value"]))
+        for alarm in alarms.values()
+    }
+    dead_letter_queues = _dead_letter_queues(resources)
+    assert {"CaeDeadLetterQueue", "PdfDeadLetterQueue", "MonthlyBillingScheduleDeadLetterQueue"} <= dead_letter_queues
+    for queue in dead_letter_queues:
+        value = json.dumps({"Fn::GetAtt": [queue, "QueueName"]})
+        assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", value) in watched, queue
+    for function in _of_type(resources, "AWS::Lambda::Function"):
+        for metric in ("Errors", "Throttles"):
+            assert ("AWS/Lambda", metric, json.dumps({"Ref": function})) in watched, (function, metric)
+    subscription = resources["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"] == {"TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email",
+                                          "Endpoint": {"Ref": "AlarmEmail"}}  # fmt: skip
+
+
+def test_the_readme_says_what_each_alarm_means_and_what_to_do(resources):
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Alarms", 1)[1].split("\n## ", 1)[0]
+    for name in _alarms(resources):
+        assert f"`{name}`" in section, name

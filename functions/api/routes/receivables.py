@@ -107,14 +107,25 @@ def customer_statement(
     customer_id: CustomerId,
     date_from: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     date_to: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Rows per page.")] = 100,
+    starting_after: Annotated[str | None, Query(description="The previous page's next_starting_after.")] = None,
 ):
     result = balances.customer_statement(
         scope(router),
         customer_id,
         datetime.date.fromisoformat(date_from) if date_from else None,
         datetime.date.fromisoformat(date_to) if date_to else None,
+        limit=limit,
+        starting_after=starting_after,
     )
     accept = router.current_event.headers.get("Accept") or router.current_event.headers.get("accept") or ""
     if "text/csv" in accept:
-        return Response(status_code=200, content_type="text/csv; charset=utf-8", body=balances.statement_csv(result))
+        # The page's rows; where the next page starts goes in a header, the CSV stays a plain table.
+        headers = {"X-Next-Starting-After": result.next_starting_after} if result.has_more else None
+        return Response(
+            status_code=200,
+            content_type="text/csv; charset=utf-8",
+            body=balances.statement_csv(result),
+            headers=headers,
+        )
     return Response(status_code=200, content_type="application/json", body=result.model_dump_json(by_alias=True))

@@ -1,5 +1,6 @@
 """Secrets Manager: where private keys and tokens live (never in the table, never in logs)."""
 
+import contextlib
 import json
 
 from billing.clients import aws
@@ -49,3 +50,10 @@ def arca_credentials(scope: Scope) -> dict | None:
         return parameters.get_secret(tenant_secret_name(scope, ARCA_CERTIFICATE), transform="json")
     except GetParameterError:
         return None
+
+
+def delete_secret(name: str) -> None:
+    """Gone at once, with every version (no recovery window: a private key nobody needs must not linger)."""
+    client = _client()
+    with contextlib.suppress(client.exceptions.ResourceNotFoundException):
+        client.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)

@@ -5,7 +5,8 @@ DynamoDB compares and adds them exactly.
 T#<tenant>#<mode> / PAYMENT#<id>                 a payment        gsi1 while it has credit left:
                                                                    CREDIT#<tenant>#<mode> / <customer>#<date>#<id>
 T#<tenant>#<mode> / COUNTER#RECEIPT              the last receipt number
-ACCOUNTS#<tenant>#<mode> / <customer>            the customer's totals and what is open per due date
+ACCOUNTS#<tenant>#<mode> / <customer>            the customer's totals, what is open per due date, and the net of
+                                                 its movements per month (the statement's checkpoints)
 LEDGER#<tenant>#<mode>#<customer> / <date>#<ref>#<kind>   one statement movement
 
 Invoices carry their own receivable fields (data/invoices.py) and, while something is owed,
@@ -98,6 +99,9 @@ class AccountRecord(TableItem):
     paid_cents = NumberAttribute(default=0)  # payments, less voided ones
     credit_cents = NumberAttribute(default=0)  # paid or credited and not applied to any invoice
     open_by_due = JSONAttribute(default=dict)  # {due date: cents still owed}: outstanding, overdue, aging
+    # {YYYY-MM: debits - credits of the movements dated that month}: a balance at any date is the months before it
+    # plus the rows of its own month, so a statement page never reads the history before it.
+    net_by_month = JSONAttribute(default=dict)
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
@@ -116,6 +120,10 @@ class AccountRecord(TableItem):
     def overdue_cents(self, today: str) -> int:
         return sum(cents for due, cents in self.open.items() if due < today)
 
+    @property
+    def net_by_month_cents(self) -> dict[str, int]:
+        return dict(self.net_by_month or {})
+
 
 class LedgerRecord(TableItem):
     date = UnicodeAttribute()
@@ -130,6 +138,11 @@ class LedgerRecord(TableItem):
     def order(self) -> str:
         """Where the movement goes among those of its date: when it was written, then its key."""
         return self.created_at + self.sk
+
+    @property
+    def position(self) -> str:
+        """Its place in the ledger's order (date, reference, kind): what statement pages are cut at."""
+        return self.sk
 
 
 class CounterRecord(TableItem):
@@ -191,8 +204,40 @@ def accounts(scope: Scope) -> list[AccountRecord]:
     return list(AccountRecord.query(accounts_partition(scope)))
 
 
-def ledger(scope: Scope, customer_id: str) -> list[LedgerRecord]:
-    return list(LedgerRecord.query(ledger_partition(scope, customer_id)))
+def ledger_position(date: str, reference: str, kind: str) -> str:
+    """A movement's place in the customer's ledger: by date, then reference (time-ordered ids), then kind."""
+    return f"{date}#{reference}#{kind}"
+
+
+def ledger_page(scope: Scope, customer_id: str, *, after: str, through: str, limit: int) -> list[LedgerRecord]:
+    """Up to `limit` movements placed after `after` (a position, a date or "") and dated `through` or earlier."""
+    found = []
+    condition = LedgerRecord.sk > after if after else None  # nothing before: from the first movement
+    query = LedgerRecord.query(ledger_partition(scope, customer_id), condition, page_size=limit, consistent_read=True)
+    for record in query:
+        if record.date > through or len(found) == limit:
+            break
+        found.append(record)
+    return found
+
+
+def net_before(scope: Scope, account: AccountRecord, position: str, *, inclusive: bool, from_end: bool) -> int:
+    """Debits minus credits of the customer's movements placed before `position` (a position or a date; with it
+    when `inclusive`): the months before its month from the account's checkpoints, plus its month's figure read from
+    the month's start up to `position`, or (`from_end`, cheaper near the month's end) the month's checkpoint less the
+    rows from `position` on."""
+    month = position[:7]
+    months = account.net_by_month_cents
+    total = sum(cents for key, cents in months.items() if key < month)
+    bounds = (position, f"{month}-32") if from_end else (f"{month}-01", position)  # "-32": past any day of it
+    rows = LedgerRecord.query(
+        ledger_partition(scope, account.customer_id),
+        LedgerRecord.sk.between(*bounds),
+        consistent_read=True,
+        attributes_to_get=["pk", "sk", "debit_cents", "credit_cents"],
+    )
+    counted = sum(int(r.debit_cents) - int(r.credit_cents) for r in rows if r.sk != position or inclusive != from_end)
+    return total + months.get(month, 0) - counted if from_end else total + counted
 
 
 def payments_by_id(scope: Scope, payment_ids: set[str]) -> dict[str, PaymentRecord]:
@@ -401,9 +446,13 @@ class Changes:
         record.open_by_due = dict(sorted(open_by_due.items()))
 
     def ledger(self, customer_id: str, *, date: str, kind: str, reference: str, concept: str, debit=0, credit=0):
+        record = self.account(customer_id)  # its month's checkpoint moves with the row, in the same transaction
+        months = record.net_by_month_cents
+        months[date[:7]] = months.get(date[:7], 0) + debit - credit
+        record.net_by_month = dict(sorted(months.items()))
         entry = LedgerRecord(
             ledger_partition(self.scope, customer_id),
-            f"{date}#{reference}#{kind}",
+            ledger_position(date, reference, kind),
             date=date,
             kind=kind,
             reference=reference,

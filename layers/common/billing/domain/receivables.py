@@ -162,10 +162,13 @@ class Statement:
     closing_cents: int
 
 
-def statement(movements: list[Movement], start: date | None, end: date | None) -> Statement:
-    """Opening balance (everything before `start`), the movements in [start, end] with a running balance, closing."""
+def statement(movements: list[Movement], start: date | None, end: date | None, *, opening_cents: int = 0) -> Statement:
+    """Opening balance (`opening_cents`, what came before `movements`, plus those before `start`), the movements in
+    [start, end] with a running balance, closing."""
     ordered = sorted(movements, key=lambda m: (m.date, m.sort_key))
-    opening = sum(m.debit_cents - m.credit_cents for m in ordered if start is not None and m.date < start)
+    opening = opening_cents + sum(
+        m.debit_cents - m.credit_cents for m in ordered if start is not None and m.date < start
+    )
     running, rows = opening, []
     for movement in ordered:
         if (start is not None and movement.date < start) or (end is not None and movement.date > end):

@@ -132,7 +132,7 @@ class StatementRow(BaseModel):
     debit: str
     credit: str
     remaining: str = Field(description="What is left today on that voucher (a payment: its unallocated credit).")
-    balance: str = Field(description="Running balance after this row.")
+    balance: str = Field(description="Running balance after this row (pages carry it on from the previous one).")
 
 
 class Aging(BaseModel):
@@ -154,5 +154,7 @@ class Statement(BaseModel):
     rows: list[StatementRow]
     closing_balance: str
     aging: Aging = Field(description="Today's open balances by days past due.")
+    has_more: bool = Field(description="More rows follow: ask again with starting_after=next_starting_after.")
+    next_starting_after: str | None = Field(description="Where the next page starts; null on the last page.")
 
     model_config = {"populate_by_name": True}

@@ -1,11 +1,14 @@
 """Who owes what: every customer's balance, and one customer's account statement with aging.
 
 Both read maintained records, never a tenant's vouchers: the customers' account records (totals and what is open
-per due date, in a partition of their own) and the customer's own ledger partition."""
+per due date, in a partition of their own) and the customer's own ledger partition. A statement is paged: a page reads
+its rows, and its balances come from the account's monthly checkpoints plus one month's rows, so its cost does not
+grow with the customer's history."""
 
 import csv
 import io
-from datetime import date
+import re
+from datetime import date, timedelta
 
 from billing.data import receivables as data
 from billing.domain.calendar import today_ar
@@ -70,36 +73,65 @@ def list_balances(
     )
 
 
-def customer_statement(scope: Scope, customer_id: str, date_from: date | None, date_to: date | None) -> Statement:
+def _balance_before(scope: Scope, account, position: str, *, inclusive: bool) -> int:
+    """Read the shorter side of the position's month: movements are rarely dated after today."""
+    from_end = position[:10] > today_ar().isoformat() or position[8:10] > "15"
+    return data.net_before(scope, account, position, inclusive=inclusive, from_end=from_end)
+
+
+STATEMENT_CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}#(inv|pay)_[0-9A-Z]{26}#[a-z_]+$")
+
+
+def customer_statement(
+    scope: Scope,
+    customer_id: str,
+    date_from: date | None,
+    date_to: date | None,
+    *,
+    limit: int = 100,
+    starting_after: str | None = None,
+) -> Statement:
+    """One page of the statement: up to `limit` rows after `starting_after` (the previous page's
+    `next_starting_after`); the opening and closing balances and the aging are the whole statement's."""
     if not has_prefix(customer_id, "cus"):
         raise NotFound(f"No such customer: {customer_id}", param="id")
     customer = customers.get_customer(scope, customer_id)
     end = date_to or today_ar()
     if date_from is not None and date_from > end:
         raise InvalidField("from must not be after to.", param="from")
-    entries = data.ledger(scope, customer_id)
+    start = date_from.isoformat() if date_from else ""
+    if starting_after is not None and not (
+        STATEMENT_CURSOR.match(starting_after) and start <= starting_after[:10] <= end.isoformat()
+    ):
+        raise InvalidField("starting_after is not a position in this statement.", param="starting_after")
+    account = data.account(scope, customer_id)
+    opening = _balance_before(scope, account, start, inclusive=False) if start else 0
+    closing = _balance_before(scope, account, (end + timedelta(days=1)).isoformat(), inclusive=False)
+    after = starting_after or start
+    page = data.ledger_page(scope, customer_id, after=after, through=end.isoformat(), limit=limit + 1)
+    has_more, page = len(page) > limit, page[:limit]
+    running = _balance_before(scope, account, starting_after, inclusive=True) if starting_after else opening
     movements = [
         Movement(
             date=date.fromisoformat(e.date),
-            sort_key=e.order,
+            sort_key=e.position,
             kind=e.kind,
             reference=e.reference,
             concept=e.concept,
             debit_cents=int(e.debit_cents),
             credit_cents=int(e.credit_cents),
         )
-        for e in entries
+        for e in page
     ]
-    result = statement(movements, date_from, end)
+    result = statement(movements, None, None, opening_cents=running)
     left = data.remaining(scope, {row.movement.reference for row in result.rows})
-    owed = data.account(scope, customer_id).open
-    buckets = aging({date.fromisoformat(due): cents for due, cents in owed.items()}, today_ar())
+    buckets = aging({date.fromisoformat(due): cents for due, cents in account.open.items()}, today_ar())
     return Statement(
         customer=customer_id,
         name=customer.name,
         date_from=date_from.isoformat() if date_from else None,
         date_to=end.isoformat(),
-        opening_balance=format_cents(result.opening_cents),
+        opening_balance=format_cents(opening),
         rows=[
             StatementRow(
                 date=row.movement.date.isoformat(),
@@ -113,8 +145,10 @@ def customer_statement(scope: Scope, customer_id: str, date_from: date | None, d
             )
             for row in result.rows
         ],
-        closing_balance=format_cents(result.closing_cents),
+        closing_balance=format_cents(closing),
         aging=Aging(**{name: format_cents(cents) for name, cents in buckets.items()}),
+        has_more=has_more,
+        next_starting_after=page[-1].position if has_more else None,
     )
 
 

@@ -136,21 +136,33 @@ def _certificate_view(scope: Scope, stored: dict[str, Any]) -> Certificate:
     return Certificate(**_public(stored), environment=scope.mode.arca_environment, livemode=scope.livemode)
 
 
+def _pending_key_secret(scope: Scope, csr_pem: str) -> str:
+    """One secret per CSR, named after it: a new CSR's key never becomes a version of the old one's secret."""
+    digest = hashlib.sha256(csr_pem.encode()).hexdigest()[:32]
+    return secrets.tenant_secret_name(scope, f"{secrets.ARCA_PENDING_KEY}/{digest}")
+
+
+def _drop_pending_key(scope: Scope, csr: dict[str, Any] | None) -> None:
+    if csr is not None:
+        secrets.delete_secret(_pending_key_secret(scope, csr["csr"]))
+
+
 def create_csr(scope: Scope, request: CsrCreate) -> CertificateSigningRequest:
-    """A new RSA 2048 key, kept in Secrets Manager (never returned), and the CSR ARCA needs to issue a certificate."""
+    """A new RSA 2048 key, kept in Secrets Manager (never returned), and the CSR ARCA needs to issue a certificate.
+    The previous CSR's key, which this one replaces, is deleted."""
     from billing.domain import certificates  # cryptography loads only where a certificate is handled
 
     tenant = get_tenant(scope.tenant_id)
+    previous = _csr.get(scope, _SINGLETON)
     key = certificates.new_key()
     csr = certificates.build_csr(
         key, cuit=tenant.cuit, organization=request.organization or tenant.name, common_name=request.common_name
     )
-    secrets.store_secret(
-        secrets.tenant_secret_name(scope, secrets.ARCA_PENDING_KEY),
-        {"private_key_pem": certificates.unencrypted_pem(key)},
-    )
+    secrets.store_secret(_pending_key_secret(scope, csr), {"private_key_pem": certificates.unencrypted_pem(key)})
     subject = certificates.csr_subject(csr)
     stored = _csr.put(scope, _SINGLETON, {"subject": subject, "csr": csr})
+    if previous is not None and previous["csr"] != csr:
+        _drop_pending_key(scope, previous)
     return CertificateSigningRequest(
         **_public(stored), environment=scope.mode.arca_environment, livemode=scope.livemode
     )
@@ -165,11 +177,11 @@ def get_csr(scope: Scope) -> CertificateSigningRequest:
     )
 
 
-def _private_key_for(scope: Scope, upload: CertificateUpload) -> tuple[str, str | None]:
+def _private_key_for(scope: Scope, upload: CertificateUpload, csr: dict[str, Any] | None) -> tuple[str, str | None]:
     """The key sent with the certificate, or else the one generated with the last CSR."""
     if upload.private_key is not None:
         return upload.private_key, upload.private_key_password
-    pending = secrets.read_secret(secrets.tenant_secret_name(scope, secrets.ARCA_PENDING_KEY))
+    pending = secrets.read_secret(_pending_key_secret(scope, csr["csr"])) if csr is not None else None
     if pending is None:
         raise InvalidField(
             "Send private_key, or generate the key here first with POST /v1/setup/certificate/csr.",
@@ -180,10 +192,12 @@ def _private_key_for(scope: Scope, upload: CertificateUpload) -> tuple[str, str 
 
 
 def put_certificate(scope: Scope, upload: CertificateUpload) -> Certificate:
-    """Validate the whole pair first; only then store the key (Secrets Manager) and what may be shown (table)."""
+    """Validate the whole pair first; only then store the key (Secrets Manager) and what may be shown (table). The
+    CSR's key is deleted then: this certificate completed it, or the key sent with it replaced it."""
     from billing.domain import certificates  # cryptography loads only where a certificate is handled
 
-    key_pem, password = _private_key_for(scope, upload)
+    csr = _csr.get(scope, _SINGLETON)
+    key_pem, password = _private_key_for(scope, upload, csr)
     info = certificates.validate_pair(
         upload.certificate, key_pem, issuer_cuit=get_tenant(scope.tenant_id).cuit, now=now_ar(), key_password=password
     )
@@ -201,7 +215,9 @@ def put_certificate(scope: Scope, upload: CertificateUpload) -> Certificate:
         "not_after": info.not_after.isoformat(),
         "fingerprint_sha256": info.fingerprint_sha256,
     }
-    return _certificate_view(scope, _certificate.put(scope, _SINGLETON, data))
+    stored = _certificate.put(scope, _SINGLETON, data)
+    _drop_pending_key(scope, csr)
+    return _certificate_view(scope, stored)
 
 
 def get_certificate(scope: Scope) -> Certificate:
