@@ -49,9 +49,10 @@ export async function api(method, path, { body, query, accept, idempotencyKey, k
     // a body that is not the error object (a proxy's page): the status says enough
   }
   if (response.status >= 500) {
+    const reference = requestId ? L(` Pedido ${requestId}.`, ` Request ${requestId}.`) : "";
     error.message = L(
-      `El servidor falló (${response.status}): ${error.message || "error interno"}. Probá de nuevo en un momento; lo que escribiste sigue acá. Pedido ${requestId || "—"}.`,
-      `The server failed (${response.status}): ${error.message || "internal error"}. Try again shortly; what you typed is still here. Request ${requestId || "—"}.`,
+      `El servidor falló (${response.status}): ${error.message || "error interno"}. Probá de nuevo en un momento; lo que escribiste sigue acá.${reference}`,
+      `The server failed (${response.status}): ${error.message || "internal error"}. Try again shortly; what you typed is still here.${reference}`,
     );
   }
   const failure = new ApiError(response.status, {

@@ -31,8 +31,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 def browser():
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make tools` installs it (apt-get install chromium)"
     with sync_playwright() as playwright:
-        arguments = ["--no-sandbox", "--lang=es-AR"]  # --lang: dates typed as dd/mm/aaaa
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=arguments)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         yield browser
         browser.close()
 

@@ -111,6 +111,7 @@ export default {
 
     let timer = null;
     let sequence = 0;
+    let previewed = null; // the body of the last preview: a blur that changed nothing asks nothing
     function schedulePreview() {
       clearTimeout(timer);
       timer = setTimeout(preview, 350);
@@ -121,6 +122,9 @@ export default {
         computing.textContent = L("Completá cliente y líneas para ver los totales.", "Fill in the customer and lines to see the totals.");
         return;
       }
+      const asked = JSON.stringify(b);
+      if (asked === previewed) return;
+      previewed = asked;
       const mine = ++sequence;
       computing.textContent = L("Calculando…", "Computing…");
       try {
@@ -130,6 +134,7 @@ export default {
         showTotals(computed);
       } catch (error) {
         if (mine !== sequence || stopped) return;
+        previewed = null; // ask again next time, even for the same body
         computing.textContent = L("No se pudo calcular: ", "Could not compute: ") + error.message;
         if (error.status === 422) showError(form, error, box, { focus: false });
       }
