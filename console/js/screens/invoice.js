@@ -66,21 +66,21 @@ export default {
 
     function addLine(values = {}) {
       const index = lines.children.length;
-      const cell = (control, label, param) => {
+      const cell = (control, [short, label], param) => {
         control.setAttribute("aria-label", label);
         control.dataset.param = param;
         control.id = `line-${index}-${param.split(".").pop()}-${Math.random().toString(36).slice(2, 7)}`;
         // The column header names it on wide screens; on a phone the header row is hidden and this shows instead.
-        return h("td", null, h("span", { class: "cell-label", "aria-hidden": "true" }, label.replace(/ de la línea \d+| line \d+|Line \d+ /, "")),
+        return h("td", null, h("span", { class: "cell-label", "aria-hidden": "true" }, short),
           control, h("p", { class: "error", id: `${control.id}-error`, hidden: true }));
       };
       const p = `lines[${index}]`;
       const row = h("tr", null,
-        cell(h("input", { name: "description", value: values.description || "" }), L(`Descripción de la línea ${index + 1}`, `Line ${index + 1} description`), `${p}.description`),
-        cell(h("input", { name: "quantity", inputmode: "decimal", value: values.quantity || "1", size: 6 }), L(`Cantidad de la línea ${index + 1}`, `Line ${index + 1} quantity`), `${p}.quantity`),
-        cell(h("input", { name: "unit", value: values.unit || "", size: 6 }), L(`Unidad de la línea ${index + 1}`, `Line ${index + 1} unit`), `${p}.unit`),
-        cell(h("input", { name: "unit_price", inputmode: "decimal", value: values.unit_price || "", size: 10 }), L(`Precio unitario de la línea ${index + 1}`, `Line ${index + 1} unit price`), `${p}.unit_price`),
-        cell(h("select", { name: "vat_rate" }, options(vatRates(), "21")), L(`IVA de la línea ${index + 1}`, `Line ${index + 1} VAT`), `${p}.vat_rate`),
+        cell(h("input", { name: "description", value: values.description || "" }), [L("Descripción", "Description"), L(`Descripción de la línea ${index + 1}`, `Line ${index + 1} description`)], `${p}.description`),
+        cell(h("input", { name: "quantity", inputmode: "decimal", value: values.quantity || "1", size: 6 }), [L("Cantidad", "Quantity"), L(`Cantidad de la línea ${index + 1}`, `Line ${index + 1} quantity`)], `${p}.quantity`),
+        cell(h("input", { name: "unit", value: values.unit || "", size: 6 }), [L("Unidad", "Unit"), L(`Unidad de la línea ${index + 1}`, `Line ${index + 1} unit`)], `${p}.unit`),
+        cell(h("input", { name: "unit_price", inputmode: "decimal", value: values.unit_price || "", size: 10 }), [L("Precio unitario", "Unit price"), L(`Precio unitario de la línea ${index + 1}`, `Line ${index + 1} unit price`)], `${p}.unit_price`),
+        cell(h("select", { name: "vat_rate" }, options(vatRates(), "21")), [L("IVA %", "VAT %"), L(`IVA de la línea ${index + 1}`, `Line ${index + 1} VAT`)], `${p}.vat_rate`),
         h("td", { class: "num line-net" }, "—"),
         h("td", null, h("button", { type: "button", class: "link", "aria-label": L(`Quitar la línea ${index + 1}`, `Remove line ${index + 1}`),
           onclick: () => { if (lines.children.length > 1) { row.remove(); renumber(); schedulePreview(); } } }, L("Quitar", "Remove"))));
