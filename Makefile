@@ -7,10 +7,11 @@ ENV ?= dev
 STATE_DIR ?= .local
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian tools the PDF tests use: pdftotext, pdftoppm, pdfinfo (poppler-utils) read and render PDFs; zbarimg reads the QR.
-TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg
+# Debian tools the tests use: pdftotext, pdftoppm, pdfinfo (poppler-utils) read and render PDFs; zbarimg reads the QR;
+# chromium runs the web console's browser tests (Playwright drives it: no browser is downloaded).
+TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg chromium
 
-.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf bench-receivables build deploy clean
+.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf bench-receivables bench-console build deploy deploy-console clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +36,7 @@ pytest: $(STAMP) tools
 tools:
 	@missing=; for tool in $(TEST_TOOLS); do command -v $$tool >/dev/null || missing=yes; done; \
 	if [ -n "$$missing" ]; then \
-		$(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils zbar-tools; \
+		$(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils zbar-tools chromium libatomic1; \
 	fi
 
 ## Run one function with a sample event: make invoke FN=api EVENT=events/api-health.json
@@ -66,12 +67,25 @@ bench-pdf: $(STAMP)
 bench-receivables: $(STAMP)
 	$(BIN)/python -m bench.receivables
 
+## The web console on the running `make dev` stack: bytes transferred and time to the billing list, first load and reload.
+bench-console: $(STAMP) tools
+	$(BIN)/python -m bench.console_load --state-dir $(STATE_DIR)
+
 ## Deployment (needs the AWS SAM CLI: pip install aws-sam-cli). ENV=dev or ENV=prod.
+## After the stack, console/ goes to its bucket and CloudFront forgets the old copy.
 build:
 	sam build --config-env $(ENV)
 
 deploy: build
 	sam deploy --config-env $(ENV)
+	$(MAKE) deploy-console ENV=$(ENV)
+
+deploy-console:
+	@stack=$$(sam list stack-outputs --config-env $(ENV) --output json | $(BIN)/python -c 'import json,sys; o={x["OutputKey"]: x["OutputValue"] for x in json.load(sys.stdin)}; print(o["ConsoleBucketName"], o["ConsoleDistributionId"])'); \
+	set -- $$stack; \
+	aws s3 sync console/ s3://$$1/ --delete --cache-control no-cache && \
+	aws cloudfront create-invalidation --distribution-id $$2 --paths '/*' >/dev/null && \
+	echo "console deployed to s3://$$1 (distribution $$2)"
 
 clean:
 	rm -rf $(VENV) .aws-sam $(STATE_DIR)

@@ -19,6 +19,7 @@ from local import logs
 from local.api_authorizer import ALLOW, DENY, UNAUTHORIZED, AuthorizerRunner
 from local.api_responses import HttpResponse, render
 from local.api_routing import Router
+from local.console import ConsoleSite
 from local.intrinsics import REST_API_ID, Deployment
 from local.runtime import FunctionError
 from local.template import Api
@@ -190,6 +191,7 @@ class ApiGateway:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive and Expect: 100-continue
     gateway: ApiGateway
+    console: ConsoleSite | None = None  # the distribution's default behaviour; None: API Gateway alone
 
     def _serve(self) -> None:
         started = time.monotonic()
@@ -203,7 +205,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length) if length else b"",
             self.client_address[0],
         )
-        response = self.gateway.handle(request)
+        if self.console and self.console.serves(request.path):
+            headers = {k.lower(): v for k, v in request.headers}
+            response = self.console.respond(request.method, unquote(request.path), headers)
+        else:
+            response = self.gateway.handle(request)
         self.send_response(response.status)
         for name, value in response.headers:
             if name.lower() not in ("content-length", "connection", "transfer-encoding"):
@@ -223,9 +229,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # replaced by the access log line in _serve
 
 
-def serve(gateway: ApiGateway, port: int) -> ThreadingHTTPServer:
-    """Bind 127.0.0.1:<port> (0 = any free port); the caller runs serve_forever and shutdown."""
-    handler = type("Handler", (_Handler,), {"gateway": gateway})
+def serve(gateway: ApiGateway, port: int, console: ConsoleSite | None = None) -> ThreadingHTTPServer:
+    """Bind 127.0.0.1:<port> (0 = any free port); the caller runs serve_forever and shutdown. With `console`, the
+    port answers like the CloudFront distribution: the console's files, and `/v1/*` through the gateway."""
+    handler = type("Handler", (_Handler,), {"gateway": gateway, "console": console})
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server

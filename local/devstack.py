@@ -18,6 +18,7 @@ from local.apigateway import ApiGateway, serve
 from local.arca.simulator import DEFAULT_PORT as DEFAULT_ARCA_PORT
 from local.arca.simulator import ArcaSimulator
 from local.aws import start_moto
+from local.console import ConsoleSite
 from local.runtime import Runtime
 from local.sqs_poller import start_pollers
 from local.template import Deployment, Stack, load_stack
@@ -38,11 +39,14 @@ def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None, arca:
     for schedule in stack.schedules:
         lines.append(f"  schedule  {schedules.describe(schedule)}")
         lines.append(f"            fire it: python -m local.fire_schedule {schedule.name}")
+    if stack.console:
+        lines.append(f"  console   {api_url}/ (the web console; paste the demo key below into 'Clave de API')")
     lines.append(f"  state     {state_dir}/stack.json, {state_dir}/demo.json")
     if demo:
         lines.append(
             f"  demo      tenant {demo['tenant_id']} (CUIT {demo['cuit']}, point of sale {demo['point_of_sale']})"
         )
+        lines.append(f"  demo key  {demo['test_key']}")
         lines.append(f"  try       curl -s -H 'Authorization: Bearer {demo['test_key']}' {api_url}/v1/setup/issuer")
     else:
         lines.append("  demo      NOT seeded (see the seed lines above); no test key available")
@@ -95,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         logs.log("stack", f"moto at {endpoint}: {len(stack.resources)} tables, queues and buckets created")
         runtime = Runtime(stack.functions, stack.deployment)
         try:
-            http = serve(ApiGateway(stack.api, runtime, stack.deployment), args.api_port)
+            console = ConsoleSite(stack.console) if stack.console else None
+            http = serve(ApiGateway(stack.api, runtime, stack.deployment), args.api_port, console)
         except OSError as error:
             logs.log("stack", f"cannot serve the API on 127.0.0.1:{args.api_port}: {error}")
             return 1

@@ -110,6 +110,16 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Console:
+    """The static console's CloudFront distribution: `/v1/*` goes to the API, the rest to the console's files,
+    served with the security headers of its response headers policy."""
+
+    directory: Path
+    api_path_pattern: str
+    headers: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class Stack:
     deployment: Deployment
     resources: list[DataResource]
@@ -117,6 +127,7 @@ class Stack:
     api: Api | None
     mappings: list[EventSourceMapping]
     schedules: list[Schedule]
+    console: Console | None = None
 
     def resource(self, logical_id: str) -> DataResource:
         return next(r for r in self.resources if r.logical_id == logical_id)
@@ -170,7 +181,46 @@ def load_stack(
         api=_api(resources, resolver, by_arn),
         mappings=_mappings(resources, resolver, data, functions),
         schedules=_schedules(resources, resolver, by_arn),
+        console=_console(resources, Path(template_path).resolve().parent),
     )
+
+
+CONSOLE_DIR = "console"  # what `make deploy` copies to the console bucket
+
+
+def _console(resources: dict[str, Any], base_dir: Path) -> Console | None:
+    distributions = _of_type(resources, "AWS::CloudFront::Distribution")
+    policies = dict(_of_type(resources, "AWS::CloudFront::ResponseHeadersPolicy"))
+    if not distributions:
+        return None
+    distribution = distributions[0][1]["Properties"]["DistributionConfig"]
+    behaviours = distribution.get("CacheBehaviors", [])
+    api_pattern = next(b["PathPattern"] for b in behaviours if b["TargetOriginId"] == "api")
+    policy_ref = distribution["DefaultCacheBehavior"].get("ResponseHeadersPolicyId", {})
+    policy = policies.get(policy_ref.get("Ref")) if isinstance(policy_ref, dict) else None
+    config = (policy or {}).get("Properties", {}).get("ResponseHeadersPolicyConfig", {})
+    security = config.get("SecurityHeadersConfig", {})
+    return Console(base_dir / CONSOLE_DIR, api_pattern, _security_headers(security))
+
+
+def _security_headers(config: dict[str, Any]) -> list[tuple[str, str]]:
+    """The headers CloudFront adds for a SecurityHeadersConfig."""
+    headers = []
+    if "ContentSecurityPolicy" in config:
+        headers.append(("Content-Security-Policy", config["ContentSecurityPolicy"]["ContentSecurityPolicy"]))
+    if "ContentTypeOptions" in config:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if "FrameOptions" in config:
+        headers.append(("X-Frame-Options", config["FrameOptions"]["FrameOption"]))
+    if "ReferrerPolicy" in config:
+        headers.append(("Referrer-Policy", config["ReferrerPolicy"]["ReferrerPolicy"]))
+    if "StrictTransportSecurity" in config:
+        hsts = config["StrictTransportSecurity"]
+        value = f"max-age={hsts['AccessControlMaxAgeSec']}"
+        value += "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""
+        value += "; preload" if hsts.get("Preload") else ""
+        headers.append(("Strict-Transport-Security", value))
+    return headers
 
 
 def _of_type(resources: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:

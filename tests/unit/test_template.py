@@ -115,3 +115,22 @@ def test_the_readme_says_what_each_alarm_means_and_what_to_do(resources):
     section = readme.split("### Alarms", 1)[1].split("\n## ", 1)[0]
     for name in _alarms(resources):
         assert f"`{name}`" in section, name
+
+
+def test_the_console_and_the_api_share_one_cloudfront_origin(resources):
+    config = _of_type(resources, "AWS::CloudFront::Distribution")["ConsoleDistribution"]["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    assert origins["console"]["DomainName"] == {"Fn::GetAtt": ["ConsoleBucket", "RegionalDomainName"]}
+    assert "execute-api" in origins["api"]["DomainName"]["Fn::Sub"]
+    [api] = config["CacheBehaviors"]
+    assert (api["PathPattern"], api["TargetOriginId"], api["ViewerProtocolPolicy"]) == ("/v1/*", "api", "https-only")
+    assert {"POST", "PUT", "PATCH", "DELETE"} <= set(api["AllowedMethods"])
+    # CachingDisabled with AllViewerExceptHostHeader: nothing cached, the Authorization header reaches API Gateway.
+    assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    assert api["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    bucket = _of_type(resources, "AWS::S3::Bucket")["ConsoleBucket"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    headers = _of_type(resources, "AWS::CloudFront::ResponseHeadersPolicy")["ConsoleHeadersPolicy"]
+    security = headers["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "script-src 'self'" in csp and "connect-src 'self'" in csp and "frame-ancestors 'none'" in csp

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from billing.api.params import CustomerFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
 from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
-from billing.schemas.invoices import Invoice, InvoiceCreate, InvoiceDownload
+from billing.schemas.invoices import Invoice, InvoiceCreate, InvoiceDownload, InvoicePreview
 from billing.services import invoice_pdf, invoices
 from routes.responses import create_once, created_responses
 
@@ -33,6 +33,15 @@ def create_invoice(body: InvoiceCreate, idempotency_key: IdempotencyKey = None):
     if response.status_code == 201 and not body.draft:
         response.status_code = 202  # accepted: ARCA's answer comes later
     return response
+
+
+@router.post(
+    "/v1/invoices/preview",
+    summary="Compute a voucher without creating it: the letter, type and totals POST /v1/invoices would give",
+    tags=TAGS,
+)
+def preview_invoice(body: InvoiceCreate) -> InvoicePreview:
+    return invoices.preview_invoice(scope(router), body)
 
 
 @router.get("/v1/invoices", summary="List vouchers, newest first", tags=TAGS)

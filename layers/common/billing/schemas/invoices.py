@@ -158,6 +158,26 @@ class Invoice(BaseModel):
     )
 
 
+class InvoicePreview(BaseModel):
+    """What POST /v1/invoices would create, computed and validated the same way, but not stored nor sent to ARCA."""
+
+    object: Literal["invoice_preview"] = "invoice_preview"
+    livemode: bool
+    kind: str
+    letter: str
+    voucher_type: int
+    point_of_sale: int
+    date: str = Field(description="The issue date the voucher would get today (or the one sent).")
+    concept: str
+    currency: str
+    exchange_rate: str
+    customer: str
+    receiver: Receiver
+    lines: list[dict]
+    tributes: list[dict]
+    totals: InvoiceTotals
+
+
 class InvoiceDownload(BaseModel):
     """A short-lived link to the voucher's PDF; the PDF itself is kept permanently."""
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from billing.clients import queues
 from billing.data import invoices as store
@@ -24,7 +25,7 @@ from billing.domain.vouchers import (
 )
 from billing.domain.vouchers.lifecycle import InvoiceStatus, check_deletable
 from billing.schemas.common import ListPage
-from billing.schemas.invoices import Invoice, InvoiceCreate
+from billing.schemas.invoices import Invoice, InvoiceCreate, InvoicePreview
 from billing.schemas.setup import Issuer
 from billing.services import customers, setup
 from billing.services import invoice_mapping as mapping
@@ -134,8 +135,8 @@ def _check_credit(scope: Scope, computed: ComputedVoucher, credited: list[Invoic
         check_credit_note_total(computed.totals.total, remaining)
 
 
-def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
-    """Validate and compute everything, store it, and queue it for ARCA (unless it is a draft)."""
+def _compute(scope: Scope, body: InvoiceCreate) -> tuple[Issuer, Any, ComputedVoucher, list[InvoiceRecord], date]:
+    """Every check and figure of a voucher, without writing anything: (issuer, customer, computed, credited, date)."""
     issuer = _issuer(scope)
     customer = _customer(scope, body.customer)
     _check_point_of_sale(scope, body.point_of_sale)
@@ -149,6 +150,26 @@ def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
         issue_date=issue_date,
     )
     _check_credit(scope, computed, credited)
+    return issuer, customer, computed, credited, issue_date
+
+
+def preview_invoice(scope: Scope, body: InvoiceCreate) -> InvoicePreview:
+    """What `create_invoice` would make of `body` (same checks, same figures), neither stored nor queued."""
+    issuer, customer, computed, credited, issue_date = _compute(scope, body)
+    document = mapping.document(body, computed, customer, credited, issuer)
+    return InvoicePreview(
+        livemode=scope.livemode,
+        voucher_type=computed.voucher_type,
+        point_of_sale=body.point_of_sale,
+        date=issue_date.isoformat(),
+        **{name: document[name] for name in ("kind", "letter", "concept", "currency", "exchange_rate")},
+        **{name: document[name] for name in ("customer", "receiver", "lines", "tributes", "totals")},
+    )
+
+
+def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
+    """Validate and compute everything, store it, and queue it for ARCA (unless it is a draft)."""
+    issuer, customer, computed, credited, issue_date = _compute(scope, body)
     request = arca_detail(
         computed,
         doc_type=customer.arca.document_type,

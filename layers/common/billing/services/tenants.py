@@ -12,6 +12,8 @@ from billing.domain.errors import InvalidField, NotFound
 from billing.domain.ids import new_id
 from billing.domain.modes import Mode
 from billing.domain.tax_ids import normalize_tax_id, tax_id_problem
+from billing.domain.tenancy import Scope
+from billing.schemas.account import Account
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,19 @@ def get_tenant(tenant_id: str) -> Tenant:
     if record is None:
         raise NotFound(f"No tenant {tenant_id}.", param="tenant_id")
     return _tenant(record)
+
+
+def account(scope: Scope) -> Account:
+    """The caller's business as an API client sees it: name, CUIT and the mode its key acts in."""
+    tenant = get_tenant(scope.tenant_id)
+    return Account(
+        id=tenant.tenant_id,
+        name=tenant.name,
+        cuit=tenant.cuit,
+        livemode=scope.livemode,
+        mode=scope.mode.value,
+        arca_environment=scope.mode.arca_environment,
+    )
 
 
 def list_tenants() -> list[Tenant]:

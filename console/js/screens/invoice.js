@@ -1,0 +1,236 @@
+// Nueva factura: client, lines, the totals the server computes (POST /v1/invoices/preview), then Emitir and follow the
+// voucher to its CAE. Nothing typed is lost on an error; one Idempotency-Key per voucher makes a retry safe.
+import { api, listAll, newIdempotencyKey } from "../api.js";
+import { field, h, options, replace } from "../dom.js";
+import { date, money, parseAmount, todayAR } from "../format.js";
+import { L } from "../i18n.js";
+import { concepts, vatRates, voucherType } from "../labels.js";
+import { alertBox, announce, busy, clearErrors, heading, showError } from "../ui.js";
+import { arcaCell, openPdf } from "./billing.js";
+import { newCustomerForm } from "./customer-form.js";
+
+const POLL_MS = 1000;
+const FOLLOW_FOR_MS = 120000;
+
+export default {
+  path: "/facturas/nueva",
+  nav: () => L("Nueva factura", "New invoice"),
+  title: () => L("Nueva factura", "New invoice"),
+  async render(main, { query }) {
+    let stopped = false;
+    let idempotencyKey = newIdempotencyKey();
+    const customer = h("select", { name: "customer", required: true }, h("option", { value: "" }, L("Elegí un cliente", "Choose a customer")));
+    const pointOfSale = h("select", { name: "point_of_sale" });
+    const concept = h("select", { name: "concept" }, options(concepts(), "products"));
+    const serviceStart = h("input", { type: "date", name: "service_start" });
+    const serviceEnd = h("input", { type: "date", name: "service_end" });
+    const paymentDue = h("input", { type: "date", name: "payment_due" });
+    const servicePeriod = h("div", { class: "grid", hidden: true },
+      field(L("Servicio desde", "Service from"), serviceStart, { param: "service_start" }),
+      field(L("Servicio hasta", "Service to"), serviceEnd, { param: "service_end" }));
+    const letter = h("p", { class: "hint", role: "status" });
+    const lines = h("tbody");
+    const totals = h("dl");
+    const computing = h("p", { class: "hint", role: "status" },
+      L("Completá cliente y líneas para ver los totales.", "Fill in the customer and lines to see the totals."));
+    const box = alertBox();
+    const submit = h("button", { type: "submit" }, L("Emitir", "Issue"));
+    const result = h("div", { role: "status", "aria-live": "polite" });
+    const form = h("form", { class: "card", novalidate: true },
+      box,
+      h("fieldset", null, h("legend", null, L("Cliente", "Customer")),
+        field(L("Cliente", "Customer"), customer, { param: "customer" }),
+        newCustomerForm((created) => {
+          customer.append(h("option", { value: created.id }, `${created.name}${created.document_number ? ` (${created.document_number})` : ""}`));
+          customer.value = created.id;
+          announce(L(`Cliente ${created.name} creado y elegido.`, `Customer ${created.name} created and chosen.`));
+          schedulePreview();
+        })),
+      h("fieldset", null, h("legend", null, L("Comprobante", "Voucher")),
+        h("div", { class: "grid" },
+          field(L("Punto de venta", "Point of sale"), pointOfSale, { param: "point_of_sale" }),
+          field(L("Concepto", "Concept"), concept, { param: "concept" }),
+          field(L("Vencimiento del pago", "Payment due"), paymentDue, { param: "payment_due",
+            hint: L("Si lo dejás vacío, se usan los días de pago del cliente.", "Empty: the customer's payment terms.") })),
+        servicePeriod, letter),
+      h("fieldset", null, h("legend", null, L("Líneas", "Lines")),
+        h("div", { class: "table-wrap" }, h("table", { class: "lines" },
+          h("thead", null, h("tr", null, ...[L("Descripción", "Description"), L("Cantidad", "Quantity"), L("Unidad", "Unit"),
+            L("Precio unitario", "Unit price"), L("IVA %", "VAT %"), L("Importe neto", "Net amount"), ""].map((t) => h("th", { scope: "col" }, t)))),
+          lines)),
+        h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: () => addLine() }, L("Agregar línea", "Add line")))),
+      h("div", { class: "totals card", "aria-label": L("Totales", "Totals"), role: "group" },
+        h("h2", null, L("Totales", "Totals")), totals, computing),
+      h("div", { class: "actions" }, submit),
+      result);
+
+    function addLine(values = {}) {
+      const index = lines.children.length;
+      const cell = (control, [short, label], param) => {
+        control.setAttribute("aria-label", label);
+        control.dataset.param = param;
+        control.id = `line-${index}-${param.split(".").pop()}-${Math.random().toString(36).slice(2, 7)}`;
+        // The column header names it on wide screens; on a phone the header row is hidden and this shows instead.
+        return h("td", null, h("span", { class: "cell-label", "aria-hidden": "true" }, short),
+          control, h("p", { class: "error", id: `${control.id}-error`, hidden: true }));
+      };
+      const p = `lines[${index}]`;
+      const row = h("tr", null,
+        cell(h("input", { name: "description", value: values.description || "" }), [L("Descripción", "Description"), L(`Descripción de la línea ${index + 1}`, `Line ${index + 1} description`)], `${p}.description`),
+        cell(h("input", { name: "quantity", inputmode: "decimal", value: values.quantity || "1", size: 6 }), [L("Cantidad", "Quantity"), L(`Cantidad de la línea ${index + 1}`, `Line ${index + 1} quantity`)], `${p}.quantity`),
+        cell(h("input", { name: "unit", value: values.unit || "", size: 6 }), [L("Unidad", "Unit"), L(`Unidad de la línea ${index + 1}`, `Line ${index + 1} unit`)], `${p}.unit`),
+        cell(h("input", { name: "unit_price", inputmode: "decimal", value: values.unit_price || "", size: 10 }), [L("Precio unitario", "Unit price"), L(`Precio unitario de la línea ${index + 1}`, `Line ${index + 1} unit price`)], `${p}.unit_price`),
+        cell(h("select", { name: "vat_rate" }, options(vatRates(), "21")), [L("IVA %", "VAT %"), L(`IVA de la línea ${index + 1}`, `Line ${index + 1} VAT`)], `${p}.vat_rate`),
+        h("td", { class: "num line-net" }, "—"),
+        h("td", null, h("button", { type: "button", class: "link", "aria-label": L(`Quitar la línea ${index + 1}`, `Remove line ${index + 1}`),
+          onclick: () => { if (lines.children.length > 1) { row.remove(); renumber(); schedulePreview(); } } }, L("Quitar", "Remove"))));
+      lines.append(row);
+      return row;
+    }
+    function renumber() {
+      [...lines.children].forEach((row, i) => {
+        for (const control of row.querySelectorAll("[data-param]")) control.dataset.param = control.dataset.param.replace(/^lines\[\d+\]/, `lines[${i}]`);
+      });
+    }
+    const amount = (text) => parseAmount(text) ?? text.trim(); // unparseable text goes as typed: the API names the field
+
+    function body() {
+      return {
+        customer: customer.value, point_of_sale: Number(pointOfSale.value), concept: concept.value,
+        service_start: concept.value === "products" ? null : serviceStart.value || null,
+        service_end: concept.value === "products" ? null : serviceEnd.value || null,
+        payment_due: paymentDue.value || null,
+        lines: [...lines.children].map((row) => {
+          const v = (name) => row.querySelector(`[name=${name}]`).value;
+          return { description: v("description").trim(), quantity: amount(v("quantity")), unit: v("unit").trim() || null,
+            unit_price: amount(v("unit_price")), vat_rate: v("vat_rate") || null };
+        }),
+      };
+    }
+    const ready = (b) => b.customer && b.point_of_sale && b.lines.every((l) => l.description && l.quantity && l.unit_price);
+
+    let timer = null;
+    let sequence = 0;
+    let previewed = null; // the body of the last preview: a blur that changed nothing asks nothing
+    function schedulePreview() {
+      clearTimeout(timer);
+      timer = setTimeout(preview, 350);
+    }
+    async function preview() {
+      const b = body();
+      if (!ready(b)) {
+        computing.textContent = L("Completá cliente y líneas para ver los totales.", "Fill in the customer and lines to see the totals.");
+        return;
+      }
+      const asked = JSON.stringify(b);
+      if (asked === previewed) return;
+      previewed = asked;
+      const mine = ++sequence;
+      computing.textContent = L("Calculando…", "Computing…");
+      try {
+        const computed = await api("POST", "/v1/invoices/preview", { body: b });
+        if (mine !== sequence || stopped) return;
+        clearErrors(form);
+        showTotals(computed);
+      } catch (error) {
+        if (mine !== sequence || stopped) return;
+        previewed = null; // ask again next time, even for the same body
+        computing.textContent = L("No se pudo calcular: ", "Could not compute: ") + error.message;
+        if (error.status === 422) showError(form, error, box, { focus: false });
+      }
+    }
+    function showTotals(c) {
+      const t = c.totals;
+      letter.textContent = L(`Se emitirá ${voucherType(c.voucher_type)} (según las condiciones de IVA del emisor y del cliente), fecha ${date(c.date)}.`,
+        `It will be a ${voucherType(c.voucher_type)} (from the issuer's and the customer's VAT conditions), dated ${date(c.date)}.`);
+      [...lines.children].forEach((row, i) => (row.querySelector(".line-net").textContent = c.lines[i] ? money(c.lines[i].net) : "—"));
+      const rows = [[L("Neto gravado", "Net taxed"), t.net_taxed]];
+      if (Number(t.discount)) rows.unshift([L("Descuento", "Discount"), `-${t.discount}`]);
+      if (Number(t.not_taxed)) rows.push([L("No gravado", "Not taxed"), t.not_taxed]);
+      if (Number(t.exempt)) rows.push([L("Exento", "Exempt"), t.exempt]);
+      for (const vat of t.vat_breakdown) rows.push([L(`IVA ${vat.rate.replace(".", ",")} %`, `VAT ${vat.rate} %`), vat.amount]);
+      if (!t.vat_breakdown.length) rows.push([L("IVA", "VAT"), t.vat]);
+      if (Number(t.tributes)) rows.push([L("Otros tributos", "Other taxes"), t.tributes]);
+      replace(totals, rows.flatMap(([label, value]) => [h("dt", null, label), h("dd", null, money(value, c.currency))]),
+        h("dt", { class: "grand" }, L("Total", "Total")), h("dd", { class: "grand", "data-testid": "total" }, money(t.total, c.currency)));
+      computing.textContent = L("Calculado por el servidor, como lo verá ARCA.", "Computed by the server, as ARCA will see it.");
+    }
+
+    concept.addEventListener("change", () => (servicePeriod.hidden = concept.value === "products"));
+    form.addEventListener("input", (event) => { if (!event.target.closest(".new-customer")) schedulePreview(); });
+    form.addEventListener("change", (event) => { if (!event.target.closest(".new-customer")) schedulePreview(); });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, L("Emitiendo…", "Issuing…"), async () => {
+        clearErrors(form);
+        replace(result);
+        try {
+          const created = await api("POST", "/v1/invoices", { body: body(), idempotencyKey });
+          idempotencyKey = newIdempotencyKey(); // the next one is another voucher
+          follow(created);
+        } catch (error) {
+          showError(form, error, box);
+        }
+      });
+    });
+
+    async function follow(invoice) {
+      const deadline = Date.now() + FOLLOW_FOR_MS;
+      const panel = h("div", { class: "card" });
+      result.replaceChildren(panel);
+      while (!stopped) {
+        draw(panel, invoice);
+        const waitingPdf = invoice.status === "authorized" && invoice.pdf_status !== "ready" && invoice.pdf_status !== "failed";
+        if ((invoice.status !== "pending" && !waitingPdf) || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        try {
+          invoice = await api("GET", `/v1/invoices/${invoice.id}`);
+        } catch {
+          // keep following: a blip is not an answer from ARCA
+        }
+      }
+    }
+    function draw(panel, invoice) {
+      const pdfArea = h("div", { class: "small" });
+      const facts = h("table", null, h("tbody", null, h("tr", null, h("th", { scope: "row" }, L("ARCA", "ARCA")), arcaCell(invoice))));
+      const lead = {
+        pending: L("Enviada a ARCA. Esperando el CAE…", "Sent to ARCA. Waiting for the CAE…"),
+        authorized: L(`Autorizada por ARCA: ${voucherType(invoice.voucher_type)} ${invoice.full_number}.`, `Authorized by ARCA: ${voucherType(invoice.voucher_type)} ${invoice.full_number}.`),
+        rejected: L("ARCA rechazó el comprobante. Corregí los datos y volvé a emitir.", "ARCA rejected the voucher. Fix the data and issue it again."),
+        failed: L("No se pudo autorizar el comprobante.", "The voucher could not be authorized."),
+      }[invoice.status] || invoice.status;
+      const actions = h("div", { class: "actions" });
+      if (invoice.status === "authorized") {
+        const pdfButton = h("button", { type: "button", class: "secondary", disabled: invoice.pdf_status !== "ready",
+          onclick: () => openPdf(invoice, pdfArea) }, invoice.pdf_status === "ready" ? L("Descargar PDF", "Download PDF") : L("Generando PDF…", "Rendering PDF…"));
+        actions.append(pdfButton,
+          h("a", { href: `#/cobros/nuevo?cliente=${invoice.customer}&factura=${invoice.id}` }, L("Registrar cobro", "Record payment")),
+          h("a", { href: "#/facturacion" }, L("Ver en Facturación", "See in Billing")));
+      }
+      replace(panel, h("h2", null, lead), facts, actions, pdfArea);
+    }
+
+    main.append(heading(L("Nueva factura", "New invoice")), form);
+    addLine();
+    try {
+      const [customers, points] = await Promise.all([listAll("/v1/customers"), api("GET", "/v1/setup/points-of-sale")]);
+      customer.append(...customers.map((c) => h("option", { value: c.id }, `${c.name}${c.document_number ? ` (${c.document_number})` : ""}`)));
+      pointOfSale.append(...points.data.filter((p) => p.enabled_for_web_services).map((p) =>
+        h("option", { value: p.number }, `${String(p.number).padStart(5, "0")}${p.description ? ` — ${p.description}` : ""}`)));
+      if (!points.data.length) {
+        box.append(L("Primero agregá un punto de venta en Configuración.", "Add a point of sale in Setup first."));
+        box.hidden = false;
+      }
+      if (query.cliente) customer.value = query.cliente;
+    } catch (error) {
+      box.textContent = error.message;
+      box.hidden = false;
+    }
+    paymentDue.min = todayAR();
+    schedulePreview();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  },
+};

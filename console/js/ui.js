@@ -1,0 +1,101 @@
+// What every screen shares: headings, errors at their field, live announcements, busy buttons, pagers.
+import { h, replace } from "./dom.js";
+import { L } from "./i18n.js";
+
+export function announce(text) {
+  const region = document.getElementById("announcer");
+  region.textContent = "";
+  setTimeout(() => (region.textContent = text), 30); // a change the screen reader notices
+}
+
+export const alertBox = () => h("div", { class: "alert alert-error", role: "alert", hidden: true });
+
+export function clearErrors(form) {
+  for (const control of form.querySelectorAll("[aria-invalid]")) {
+    control.removeAttribute("aria-invalid");
+    const error = document.getElementById(`${control.id}-error`);
+    if (error) {
+      error.hidden = true;
+      error.textContent = "";
+    }
+    const described = (control.getAttribute("aria-describedby") || "").split(" ").filter((id) => id !== `${control.id}-error`);
+    if (described.length) control.setAttribute("aria-describedby", described.join(" "));
+    else control.removeAttribute("aria-describedby");
+  }
+  for (const box of form.querySelectorAll(".alert-error")) box.hidden = true;
+}
+
+/** The API's error where it belongs: at the field its `param` names, else in the form's alert. */
+export function showError(form, error, box, { focus = true } = {}) {
+  clearErrors(form);
+  const control = error.param && [...form.querySelectorAll("[data-param]")].find((el) => el.dataset.param === error.param);
+  if (control) {
+    control.setAttribute("aria-invalid", "true");
+    const message = document.getElementById(`${control.id}-error`);
+    if (message) {
+      message.textContent = error.message;
+      message.hidden = false;
+      const described = new Set((control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
+      described.add(message.id);
+      control.setAttribute("aria-describedby", [...described].join(" "));
+    }
+    if (focus) {
+      control.focus();
+      announce(error.message);
+    }
+    return;
+  }
+  const target = box || form.querySelector(".alert-error");
+  if (target) {
+    const code = error.code && !["network"].includes(error.code) ? ` (${error.code})` : "";
+    replace(target, error.message + code);
+    target.hidden = false;
+  }
+}
+
+/** Runs `work` with the button disabled (no double submit) and a busy label. */
+export async function busy(button, label, work) {
+  const original = button.textContent;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.textContent = label;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+    button.textContent = original;
+  }
+}
+
+export const badge = (cls, text) => h("span", { class: `badge st-${cls}` }, text);
+
+export function heading(text, ...extra) {
+  return h("div", { class: "heading" }, h("h1", { tabindex: "-1" }, text), extra);
+}
+
+/** Previous / next over cursor pages: keeps the cursors already seen so "Anterior" goes back exactly. */
+export function pager(load) {
+  const cursors = [null];
+  const previous = h("button", { type: "button", class: "secondary" }, L("Anterior", "Previous"));
+  const next = h("button", { type: "button", class: "secondary" }, L("Siguiente", "Next"));
+  const where = h("span", { class: "muted small" });
+  const el = h("div", { class: "pager" }, previous, where, next);
+  let page = null;
+  const show = async (index) => {
+    page = await load(cursors[index]);
+    cursors.length = index + 1;
+    if (page.has_more && page.data.length) cursors.push(page.data[page.data.length - 1][page.cursorField || "id"]);
+    previous.disabled = index === 0;
+    next.disabled = !page.has_more;
+    where.textContent = L(`Página ${index + 1}`, `Page ${index + 1}`);
+    current = index;
+  };
+  let current = 0;
+  previous.addEventListener("click", () => show(current - 1));
+  next.addEventListener("click", () => show(current + 1));
+  return { el, first: () => show(0) };
+}
+
+export const td = (text, cls) => h("td", cls ? { class: cls } : null, text);
+export const th = (text, cls) => h("th", { scope: "col", class: cls }, text);

@@ -1,0 +1,324 @@
+"""The web console in a real browser: Debian's headless Chromium driven by Playwright, against `make dev`'s stack.
+
+Marked `browser` (a few minutes, most of it the stack starting and the axe scans); `make test`
+runs them, `pytest -m "not browser"` leaves them out. Screenshots of every screen go to $CONSOLE_SCREENSHOTS (or a
+temporary directory) for people to look at; accessible names are the contract the issue fixes (Clave de API, Conectar,
+Facturación, Saldos de clientes, Nueva factura, Nuevo cobro, Configuración, Emitir).
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
+
+from local.template import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+NBSP = "\u00a0"
+expect.set_options(timeout=15_000)
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make tools` installs it (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    directory = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tmp_path_factory.mktemp("console-screenshots"))
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@pytest.fixture
+def page(browser, devstack):
+    context = browser.new_context(
+        base_url=devstack.api_url,
+        locale="es-AR",
+        timezone_id="America/Argentina/Buenos_Aires",
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=True,
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+    # 401s of a wrong key and the requests a test breaks on purpose are logged by Chromium as failed loads.
+    assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+def look(page: Page, shots: Path, name: str) -> None:
+    """A full-page screenshot, and no serious or critical accessibility violation (axe-core)."""
+    page.screenshot(path=shots / f"{name}.png", full_page=True)
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps([{k: v[k] for k in ("id", "impact", "help")} for v in serious], indent=1)
+
+
+def connect(page: Page, key: str) -> None:
+    page.goto("/")
+    page.get_by_label("Clave de API").fill(key)
+    page.get_by_role("button", name="Conectar").click()
+    expect(page.get_by_role("heading", name="Facturación", level=1)).to_be_visible()
+
+
+def api(devstack, method: str, path: str, key: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        devstack.api_url + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_a_wrong_key_says_so_and_stays_on_the_connect_screen(page, shots):
+    page.goto("/")
+    expect(page.get_by_role("status").filter(has_text="Sin conectar")).to_be_visible()
+    look(page, shots, "01-connect")
+    page.get_by_label("Clave de API").fill("sk_test_this-is-not-a-key")
+    page.get_by_role("button", name="Conectar").click()
+    expect(page.locator("main").get_by_text("La clave de API no es válida")).to_be_visible()
+    expect(page.get_by_label("Clave de API")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("heading", name="Conectar")).to_be_visible()
+    expect(page.get_by_role("link", name="Facturación")).to_be_hidden()
+    look(page, shots, "02-connect-wrong-key")
+
+
+def test_connect_issue_an_invoice_to_its_cae_download_the_pdf_and_pay_it(page, shots, devstack):
+    key = devstack.demo["test_key"]
+    connect(page, key)
+    expect(page.locator("#mode")).to_have_text("Modo prueba · ARCA homologación")
+    for name in ("Facturación", "Saldos de clientes", "Nueva factura", "Nuevo cobro", "Configuración"):
+        expect(page.get_by_role("link", name=name, exact=True).first).to_be_visible()
+    assert key not in page.url
+    assert key not in json.dumps(page.evaluate("Object.entries(localStorage)"))
+    assert page.evaluate("document.cookie") == ""
+
+    page.get_by_role("navigation").get_by_role("link", name="Nueva factura").click()
+    expect(page.get_by_role("heading", name="Nueva factura", level=1)).to_be_visible()
+    page.locator("main").get_by_text("Crear un cliente nuevo").click()
+    page.get_by_label("Razón social o nombre").fill("Panadería La Espiga SRL")
+    page.get_by_label("Número de documento").fill("20-12345678-1")
+    expect(page.locator("main").get_by_text("El dígito verificador no corresponde")).to_be_visible()
+    page.get_by_role("button", name="Crear cliente").click()  # the server's 422 lands on its field
+    number = page.get_by_label("Número de documento")
+    expect(number).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("main").get_by_text("check digit is wrong")).to_be_visible()
+    number.fill("20-12345678-6")
+    expect(page.locator("main").get_by_text("Dígito verificador correcto")).to_be_visible()
+    page.get_by_role("button", name="Crear cliente").click()
+    expect(page.get_by_label("Cliente", exact=True)).to_have_value(re.compile(r"^cus_"))
+    page.get_by_label("Descripción de la línea 1").fill("Medialunas (docena)")
+    page.get_by_label("Cantidad de la línea 1").fill("2")
+    page.get_by_label("Precio unitario de la línea 1").fill("1.000,00")
+    expect(page.get_by_test_id("total")).to_have_text(f"${NBSP}2.420,00")
+    expect(page.locator("main").get_by_text("Se emitirá Factura A")).to_be_visible()
+    look(page, shots, "03-new-invoice")
+
+    # A network failure loses nothing; the retry (same Idempotency-Key) creates one voucher.
+    page.route("**/v1/invoices", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    page.get_by_role("button", name="Emitir").click()
+    expect(page.locator("main").get_by_text("No se pudo conectar con el servidor")).to_be_visible()
+    expect(page.get_by_label("Descripción de la línea 1")).to_have_value("Medialunas (docena)")
+    page.unroute("**/v1/invoices")
+    page.get_by_role("button", name="Emitir").click()
+    expect(page.locator("main").get_by_text("Autorizada por ARCA: Factura A 00005-")).to_be_visible(timeout=60_000)
+    expect(page.locator("main").get_by_text(re.compile(r"CAE \d{14}"))).to_be_visible()
+    pdf = page.get_by_role("button", name="Descargar PDF")
+    expect(pdf).to_be_enabled(timeout=60_000)
+    with page.context.expect_page() as opened:
+        pdf.click()
+    link = page.get_by_role("link", name=re.compile("Descargar PDF 00005-"))
+    opened.value.close()
+    with urllib.request.urlopen(link.get_attribute("href"), timeout=30) as response:
+        assert response.read(5) == b"%PDF-"
+    look(page, shots, "04-invoice-authorized")
+
+    page.get_by_role("link", name="Registrar cobro").click()
+    expect(page.get_by_role("heading", name="Nuevo cobro", level=1)).to_be_visible()
+    expect(page.get_by_label("Cliente", exact=True)).to_have_value(re.compile(r"^cus_"))
+    page.get_by_role("group", name="Medio 1").get_by_label("Importe", exact=True).fill("2.000,00")
+    page.get_by_label("Importe a imputar a 00005-").fill("2.000,00")
+    page.get_by_role("button", name="Agregar medio de pago").click()
+    cheque = page.get_by_role("group", name="Medio 2")
+    cheque.get_by_label("Medio", exact=True).select_option("cheque")
+    cheque.get_by_label("Importe", exact=True).fill("420")
+    cheque.get_by_label("Banco").fill("Banco Nación")
+    cheque.get_by_label("Número de cheque").fill("00012345")
+    cheque.get_by_label("Fecha de pago del cheque").fill(page.evaluate("new Date().toISOString().slice(0, 10)"))
+    page.get_by_label("Importe a imputar a 00005-").fill("2.420,00")
+    look(page, shots, "05-new-payment")
+    page.get_by_role("button", name="Registrar cobro").click()
+    expect(page.locator("main").get_by_text("Cobro registrado: recibo N°")).to_be_visible()
+    expect(page.locator("main").get_by_text(f"Saldo del cliente: ${NBSP}0,00")).to_be_visible()
+    look(page, shots, "06-payment-recorded")
+
+    page.get_by_role("link", name="Facturación").click()
+    row = page.get_by_role("row").filter(has_text="Panadería La Espiga SRL")
+    expect(row).to_contain_text("Autorizado")
+    expect(row).to_contain_text("Pagada")
+    expect(row).to_contain_text(f"${NBSP}2.420,00")
+    look(page, shots, "07-billing")
+
+    page.get_by_role("link", name="Saldos de clientes").click()
+    row = page.get_by_role("row").filter(has_text="Panadería La Espiga SRL")
+    expect(row.get_by_role("cell").nth(1)).to_have_text(f"${NBSP}2.420,00")  # paid
+    expect(row.get_by_role("cell").nth(2)).to_have_text(f"${NBSP}0,00")  # outstanding
+    page.get_by_role("button", name="Pagado").click()
+    expect(page.get_by_role("columnheader", name=re.compile("Pagado"))).to_have_attribute("aria-sort", "descending")
+    look(page, shots, "08-balances")
+
+    row.get_by_role("link", name=re.compile("Estado de cuenta")).click()
+    expect(page.get_by_role("heading", name="Estado de cuenta de Panadería La Espiga SRL")).to_be_visible()
+    expect(page.get_by_test_id("closing-balance")).to_have_text(f"${NBSP}0,00")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar CSV").click()
+    csv = Path(download.value.path()).read_text()
+    assert "2420.00" in csv.replace(",", ".") or "2420" in csv
+    look(page, shots, "09-statement")
+
+
+def test_arca_rejections_show_arcas_codes_and_server_failures_keep_the_form(page, shots, devstack):
+    key = devstack.demo["test_key"]
+    customer = api(devstack, "POST", "/v1/customers", key, {"name": "Importadora Río SA", "document_type": "CUIT",
+                   "document_number": "30712345671", "iva_condition": "responsable_inscripto"})  # fmt: skip
+    api(devstack, "POST", "/v1/invoices", key, {  # a rate ARCA refuses (10119), as a mistaken ERP might send
+        "customer": customer["id"], "point_of_sale": 5, "currency": "DOL", "exchange_rate": "0.01",
+        "lines": [{"description": "Servicio", "quantity": "1", "unit_price": "10", "vat_rate": "21"}],
+    })  # fmt: skip
+    connect(page, key)
+    page.get_by_label("Estado ARCA").select_option("rejected")
+    for _ in range(60):  # the CAE worker answers within seconds
+        page.get_by_role("button", name="Filtrar").click()
+        page.wait_for_timeout(1000)
+        if page.get_by_role("row").filter(has_text="Importadora Río SA").count():
+            break
+    row = page.get_by_role("row").filter(has_text="Importadora Río SA")
+    expect(row).to_contain_text("Rechazado")
+    expect(row).to_contain_text("10119")
+    look(page, shots, "10-billing-rejected")
+
+    page.get_by_role("navigation").get_by_role("link", name="Nueva factura").click()
+    page.get_by_label("Cliente", exact=True).select_option(customer["id"])
+    page.get_by_label("Descripción de la línea 1").fill("Flete")
+    page.get_by_label("Precio unitario de la línea 1").fill("abc")
+    quantity_error = page.get_by_label("Precio unitario de la línea 1")
+    expect(quantity_error).to_have_attribute("aria-invalid", "true")  # the preview's 422, at its field
+    quantity_error.fill("1500")
+    expect(page.get_by_test_id("total")).to_have_text(f"${NBSP}1.815,00")
+    failure = '{"error": {"type": "api_error", "code": "internal", "message": "boom", "param": null}}'
+    page.route("**/v1/invoices", lambda route: route.fulfill(status=500, content_type="application/json", body=failure))
+    page.get_by_role("button", name="Emitir").click()
+    expect(page.locator("main").get_by_text("El servidor falló (500)")).to_be_visible()
+    expect(page.get_by_label("Descripción de la línea 1")).to_have_value("Flete")
+    look(page, shots, "11-new-invoice-server-error")
+
+
+def _admin(state_dir: Path, *args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "billing.admin", "--local", str(state_dir), *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "layers" / "common")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.JSONDecoder().raw_decode(done.stdout)[0]
+
+
+def test_a_new_business_sets_up_its_issuer_point_of_sale_and_certificate(page, shots, devstack):
+    tenant = _admin(devstack.state_dir, "tenants", "create", "--name", "Estudio Gómez", "--cuit", "20-12345678-6")
+    key = _admin(devstack.state_dir, "keys", "create", "--tenant", tenant["tenant_id"], "--mode", "test")["secret"]
+    connect(page, key)
+    page.get_by_role("link", name="Configuración").click()
+    expect(page.get_by_role("heading", name="Datos del emisor")).to_be_visible()
+    page.get_by_label("Razón social").fill("Estudio Gómez")
+    page.get_by_label("Condición frente al IVA").select_option("monotributo")
+    page.get_by_label("Ingresos Brutos (N°)").fill("20-12345678-6")
+    page.get_by_label("Inicio de actividades").fill("2021-04-01")
+    page.get_by_label("Localidad").fill("Córdoba")
+    page.get_by_label("Provincia").select_option("AR-X")
+    page.get_by_label("Código postal").fill("X5000")
+    page.get_by_role("button", name="Guardar datos del emisor").click()  # no street: the 422 names it
+    expect(page.get_by_label("Domicilio fiscal")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Domicilio fiscal").fill("Bv. San Juan 500")
+    page.get_by_label("Logo (PNG o JPEG, hasta 1 MB)").set_input_files(Path(__file__).with_name("logo.png"))
+    page.get_by_role("button", name="Guardar datos del emisor").click()
+    expect(page.locator("main").get_by_text("Datos del emisor guardados.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Hay un logo cargado.")).to_be_visible()
+
+    page.get_by_label("Número de punto de venta").fill("3")
+    page.get_by_role("button", name="Agregar punto de venta").click()
+    expect(page.get_by_role("cell", name="00003")).to_be_visible()
+
+    expect(page.locator("main").get_by_text("Todavía no hay certificado para homologación.")).to_be_visible()
+    page.get_by_role("button", name="Generar clave y CSR").click()
+    csr = page.get_by_label("CSR para pegar en ARCA")
+    expect(csr).to_have_value(re.compile("BEGIN CERTIFICATE REQUEST"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar CSR").click()
+    assert download.value.suggested_filename == "facturacion.csr"
+    # ARCA (here its simulator's CA) signs the CSR, as WSASS would.
+    request = urllib.request.Request(f"{devstack.arca_url}/__simulator/certificates", method="POST",
+                                     data=json.dumps({"csr": csr.input_value()}).encode(),
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as response:
+        certificate = json.loads(response.read())["certificate"]
+    page.get_by_label("Archivo del certificado (.crt)").set_input_files(
+        files=[{"name": "facturacion.crt", "mimeType": "application/x-x509-ca-cert", "buffer": certificate.encode()}]
+    )
+    page.get_by_role("button", name="Subir certificado").click()
+    expect(page.locator("main").get_by_text("Certificado guardado. Vence el")).to_be_visible()
+    facts = page.get_by_label("Certificado actual")
+    expect(facts).to_contain_text("20123456786")
+    expect(facts).to_contain_text(re.compile(r"[0-9a-f]{2}(:?[0-9a-f]{2}){31}", re.I))
+    page.get_by_role("button", name="Probar conexión").click()
+    expect(page.locator("main").get_by_text("Conexión con ARCA (homologación) correcta")).to_be_visible(timeout=60_000)
+    look(page, shots, "12-setup")
+
+    page.get_by_role("link", name="Ayuda").click()
+    expect(page.get_by_role("heading", name="CUIT y clave fiscal nivel 3")).to_be_visible()
+    assert page.get_by_role("listitem").count() == 7
+    look(page, shots, "13-help-arca")
+    page.get_by_role("link", name="Ayuda para configurar Mercado Pago").click()
+    webhook = f"{devstack.api_url}/v1/webhooks/mercadopago/{tenant['tenant_id']}"
+    expect(page.get_by_label("URL del webhook")).to_have_value(webhook)
+    look(page, shots, "14-help-mercadopago")
+
+    page.get_by_role("button", name="Desconectar").click()
+    expect(page.get_by_label("Clave de API")).to_be_visible()
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_phone_width_and_english(browser, devstack, shots):
+    context = browser.new_context(base_url=devstack.api_url, locale="es-AR", viewport={"width": 390, "height": 844},
+                                  timezone_id="America/Argentina/Buenos_Aires")  # fmt: skip
+    page = context.new_page()
+    connect(page, devstack.demo["test_key"])
+    page.get_by_role("navigation").get_by_role("link", name="Nueva factura").click()
+    expect(page.get_by_role("button", name="Emitir")).to_be_visible()
+    look(page, shots, "15-phone-new-invoice")
+    page.get_by_label("Idioma").select_option("en")
+    expect(page.get_by_role("heading", name="New invoice", level=1)).to_be_visible()
+    expect(page.locator("#mode")).to_have_text("Test mode · ARCA homologation")
+    look(page, shots, "16-phone-english")
+    context.close()
