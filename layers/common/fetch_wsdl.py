@@ -16,6 +16,8 @@ SOURCES = {
     "wsaa.wsdl": "https://wsaahomo.afip.gov.ar/ws/services/LoginCms?wsdl",
     "wsfev1.wsdl": "https://wswhomo.afip.gov.ar/wsfev1/service.asmx?WSDL",
     "wsfev1-production.wsdl": "https://servicios1.afip.gov.ar/wsfev1/service.asmx?WSDL",
+    "padron-a5.wsdl": "https://awshomo.afip.gov.ar/sr-padron/webservices/personaServiceA5?WSDL",
+    "padron-a13.wsdl": "https://awshomo.afip.gov.ar/sr-padron/webservices/personaServiceA13?WSDL",
 }
 # servicios1 negotiates weak Diffie-Hellman parameters (see billing/clients/arca/transport.py).
 WEAK_DH_HOSTS = ("servicios1.afip.gov.ar",)
@@ -23,6 +25,8 @@ EXPECTED_OPERATIONS = {
     "wsaa.wsdl": "loginCms",
     "wsfev1.wsdl": "FECAESolicitar",
     "wsfev1-production.wsdl": "FECAESolicitar",
+    "padron-a5.wsdl": "getPersona_v2",
+    "padron-a13.wsdl": "getIdPersonaListByDocumento",
 }
 
 

@@ -7,6 +7,8 @@ GET  /__simulator/settings  POST (change)      settings.Settings (rates, points 
 POST /__simulator/clock {"advance_seconds": n}  move the simulator's clock
 POST /__simulator/certificates {"csr": pem}    sign a CSR with the test CA (what WSASS does)
 GET  /__simulator/ca.pem                       the test CA's certificate
+GET  /__simulator/taxpayers?environment=  POST (add/replace)  the registry's people (padron.Person fields; a list
+                                               or one), homologation's unless environment=production
 POST /__simulator/reset                        forget vouchers, tickets, faults, clock and setting changes
 """
 
@@ -20,6 +22,7 @@ from urllib.parse import parse_qs
 from local.arca.ca import InvalidCsr
 from local.arca.endpoints import Reply
 from local.arca.ledger import IssuedVoucher
+from local.arca.padron import Person
 
 PREFIX = "/__simulator/"
 JSON = "application/json"
@@ -46,6 +49,8 @@ def handle(app, method: str, path: str, query: str, body: bytes) -> Reply:
     name = path[len(PREFIX) :]
     try:
         data = json.loads(body) if body.strip() else {}
+        if isinstance(data, list) and name == "taxpayers":
+            data = {"taxpayers": data}
         if not isinstance(data, dict):
             raise ValueError("the body must be a JSON object")
         return _route(app, method, name, query, data)
@@ -54,11 +59,11 @@ def handle(app, method: str, path: str, query: str, body: bytes) -> Reply:
 
 
 def _route(app, method: str, name: str, query: str, data: dict[str, Any]) -> Reply:
+    query_values = {key: values[-1] for key, values in parse_qs(query).items() if values[-1]}
+    environment = query_values.pop("environment", "homologation")
+    if environment not in app.environments:
+        raise ValueError(f"environment must be one of {sorted(app.environments)}")
     if (method, name) == ("GET", "vouchers"):
-        query_values = {key: values[-1] for key, values in parse_qs(query).items() if values[-1]}
-        environment = query_values.pop("environment", "homologation")
-        if environment not in app.environments:
-            raise ValueError(f"environment must be one of {sorted(app.environments)}")
         params = {key: int(value) for key, value in query_values.items()}
         found = app.vouchers(params.get("cuit"), params.get("pto"), params.get("tipo"), environment)
         return _json(200, [voucher_json(voucher) for voucher in found])
@@ -70,6 +75,12 @@ def _route(app, method: str, name: str, query: str, data: dict[str, Any]) -> Rep
         if method == "POST":
             app.settings.update(data)
         return _json(200, app.settings.to_json())
+    if name == "taxpayers":
+        if method == "POST":
+            people = [Person.from_json(item) for item in data.get("taxpayers", [data])]  # all valid before any applies
+            for person in people:
+                app.environments[environment].padron.registry.add(person)
+        return _json(200, [person.to_json() for person in app.environments[environment].padron.registry.all()])
     if (method, name) == ("POST", "clock"):
         app.clock.advance(float(data["advance_seconds"]))
         return _json(200, {"now": app.clock.now().isoformat()})

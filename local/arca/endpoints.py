@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from local.arca import faults, soap
+from local.arca import faults, padron, soap
 from local.arca.wsaa import LoginFault
 from local.arca.wsfe import OPERATIONS
 from local.arca.wsfe_request import NS as WSFE_NS
@@ -181,3 +181,38 @@ def internal_error(service: str, headers, error: Exception) -> Reply:
         return axis_fault(version, "ns1:wsaa.internalError", LoginFault("wsaa.internalError").message)
     message = f"Server was unable to process request. ---> {type(error).__name__}: {error}"
     return asmx_fault(version, soap.server_code(version), message)
+
+
+# --------------------------------------------------------------------------------------------------- padrón A5/A13
+
+
+def cxf_fault(version: str, service: str, message: str, operation: str | None = None) -> Reply:
+    """An SRValidationException the way the registry's CXF servers send it: soap:Server, the text, the detail."""
+    namespace = padron.NAMESPACES[service]
+    detail = etree.Element(f"{{{namespace}}}SRValidationException", nsmap={"ns1": namespace})
+    body = soap.fault(version, soap.server_code(version), message, detail=[detail])
+    return Reply(500, soap.CONTENT_TYPES[version], body, operation=operation)
+
+
+def padron_reply(app, service: str, headers, data: bytes) -> Reply:
+    """A registry call (SOAP 1.1 only, like the WSDLs' bindings); faults are SRValidationException."""
+    try:
+        request = soap.parse(data)
+    except soap.MalformedEnvelope as error:
+        return cxf_fault(soap.version_of(headers.get("Content-Type")), service, f"Unmarshalling Error: {error}")
+    operation = etree.QName(request.operation).localname
+    if (
+        etree.QName(request.operation).namespace != padron.NAMESPACES[service]
+        or operation not in padron.OPERATIONS[service]
+    ):
+        return cxf_fault(request.version, service, f"Unexpected wrapper element {request.operation.tag} found.")
+    rule = app.faults.pick(service, operation, faults.BEFORE)
+    if _injected(rule):
+        return _injected(rule)
+    if rule is not None:  # soap_fault
+        return cxf_fault(request.version, service, rule.message or padron.UNAVAILABLE, operation)
+    try:
+        answer = app.padron.answer(service, request.operation)
+    except padron.SRValidationException as refusal:
+        return cxf_fault(request.version, service, str(refusal), operation)
+    return Reply(200, soap.CONTENT_TYPES[request.version], soap.envelope(request.version, answer), operation=operation)

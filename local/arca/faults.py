@@ -22,7 +22,7 @@ BEFORE = frozenset({SOAP_FAULT, HTTP_500, HTTP_503, ERROR_501, ERROR_502})
 AFTER = frozenset({TIMEOUT_AFTER_COMMIT})
 CAE_ONLY = frozenset({ERROR_501, ERROR_502, TIMEOUT_AFTER_COMMIT})  # only FECAESolicitar can fail this way
 CAE_OPERATION = "FECAESolicitar"
-SERVICES = frozenset({"wsaa", "wsfe"})
+SERVICES = frozenset({"wsaa", "wsfe", "ws_sr_constancia_inscripcion", "ws_sr_padron_a13"})
 HOLD = "hold"  # keep the connection open until the client gives up
 DROP = "drop"  # close it at once without an answer
 
@@ -30,7 +30,7 @@ DROP = "drop"  # close it at once without an answer
 @dataclass
 class FaultRule:
     kind: str
-    service: str | None = None  # "wsaa", "wsfe" or None for both
+    service: str | None = None  # "wsaa", "wsfe", a padrón service id, or None for all
     operation: str | None = None  # a WSFEv1 operation, or None for any
     times: int | None = None  # fire on the next N matching calls (None: no limit)
     probability: float | None = None  # fire with this probability (None: always)

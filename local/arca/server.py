@@ -1,5 +1,6 @@
-"""HTTP transport on 127.0.0.1: homologation's WSAA at /ws/services/LoginCms and WSFEv1 at /wsfev1/service.asmx,
-production's at the same paths under /production (POST for SOAP, GET ?wsdl for the WSDL), and the control API under
+"""HTTP transport on 127.0.0.1: homologation's WSAA at /ws/services/LoginCms, WSFEv1 at /wsfev1/service.asmx and
+the registry at /sr-padron/webservices/personaServiceA5 and personaServiceA13, production's at the same paths under
+/production (POST for SOAP, GET ?wsdl for the WSDL), and the control API under
 /__simulator/ (control.py).
 
 HTTP/1.1 with keep-alive, like ARCA's servers; a thread per connection. A call under a timeout_after_commit fault
@@ -16,11 +17,13 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from local.arca import control, faults, wsdl
-from local.arca.endpoints import HTML, Reply, internal_error, wsaa_reply, wsfe_reply
+from local.arca import control, faults, padron, wsdl
+from local.arca.endpoints import HTML, Reply, internal_error, padron_reply, wsaa_reply, wsfe_reply
 
 WSAA_PATH = "/ws/services/LoginCms"
 WSFE_PATH = "/wsfev1/service.asmx"
+PADRON_PATH = "/sr-padron/webservices"
+PADRON_PATHS = {f"{PADRON_PATH}/personaServiceA5": padron.A5, f"{PADRON_PATH}/personaServiceA13": padron.A13}
 HOLD_POLL_SECONDS = 0.05
 AXIS_PAGE = b"<h1>LoginCms</h1><p>Hi there, this is an AXIS service!</p>"
 ASMX_PAGE = b"<html><body><h1>Service</h1><p>WSFEv1 (simulator). The WSDL is at ?WSDL.</p></body></html>"
@@ -59,6 +62,11 @@ class ArcaHandler(BaseHTTPRequestHandler):
                 name = wsdl.WSFE_PRODUCTION_FILE if production else wsdl.WSFE_FILE
                 address = app.production_wsfe_url if production else app.wsfe_url
             self._send(Reply(200, "text/xml; charset=utf-8", wsdl.load(app.wsdl_dir, name, address)))
+        elif path in PADRON_PATHS and query.lower() == "wsdl":
+            service = PADRON_PATHS[path]
+            name = (padron.PRODUCTION_FILES if production else padron.FILES)[service]
+            address = (app.production_padron_url if production else app.padron_url) + path[len(PADRON_PATH) :]
+            self._send(Reply(200, "text/xml; charset=utf-8", wsdl.load(app.wsdl_dir, name, address)))
         elif path == WSAA_PATH:
             self._send(Reply(200, HTML, AXIS_PAGE))
         elif path == WSFE_PATH:
@@ -74,16 +82,18 @@ class ArcaHandler(BaseHTTPRequestHandler):
             self._send(control.handle(app, "POST", path, query, body))
             return
         environment, path = app.environment_at(path)
-        if path not in (WSAA_PATH, WSFE_PATH):
+        if path not in (WSAA_PATH, WSFE_PATH, *PADRON_PATHS):
             self._send(Reply(404, HTML, b"<h1>404 Not Found</h1>"))
             return
         self._wait(app.faults.latency_seconds)
-        service = "wsaa" if path == WSAA_PATH else "wsfe"
+        service = "wsaa" if path == WSAA_PATH else "wsfe" if path == WSFE_PATH else PADRON_PATHS[path]
         try:
             if service == "wsaa":
                 reply = wsaa_reply(environment, self.headers, body)
-            else:
+            elif service == "wsfe":
                 reply = wsfe_reply(environment, self.headers, body)
+            else:
+                reply = padron_reply(environment, service, self.headers, body)
         except Exception as error:  # a simulator bug: answer like a server in trouble, and say why in the log
             app.log(f"{service} failed:\n{traceback.format_exc()}")
             reply = internal_error(service, self.headers, error)

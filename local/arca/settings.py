@@ -34,6 +34,8 @@ class Settings:
     points_of_sale: dict[int, list[int]] = field(default_factory=dict)
     # CUITs whose certificates are not authorized for wsfe (WSAA answers coe.notAuthorized).
     unauthorized_cuits: set[int] = field(default_factory=set)
+    # Per CUIT, the web services its certificate is not associated with (WSAA answers coe.notAuthorized for them).
+    unauthorized_services: dict[int, set[str]] = field(default_factory=dict)
     # Informative events added to every WSFEv1 answer, as (code, message).
     events: list[tuple[int, str]] = field(default_factory=list)
     activities: list[tuple[int, int, str]] = field(default_factory=lambda: list(DEFAULT_ACTIVITIES))
@@ -62,6 +64,7 @@ class Settings:
             "rates": {currency: str(rate) for currency, rate in self.rates.items()},
             "points_of_sale": {str(cuit): numbers for cuit, numbers in self.points_of_sale.items()},
             "unauthorized_cuits": sorted(self.unauthorized_cuits),
+            "unauthorized_services": {str(cuit): sorted(names) for cuit, names in self.unauthorized_services.items()},
             "events": [list(event) for event in self.events],
             "activities": [list(activity) for activity in self.activities],
             "misencoded_messages": self.misencoded_messages,
@@ -74,6 +77,7 @@ _PARSERS = {
     "rates": lambda value: {str(currency): Decimal(str(rate)) for currency, rate in dict(value).items()},
     "points_of_sale": lambda value: {int(cuit): [int(n) for n in numbers] for cuit, numbers in dict(value).items()},
     "unauthorized_cuits": lambda value: {int(cuit) for cuit in value},
+    "unauthorized_services": lambda value: {int(cuit): {str(n) for n in names} for cuit, names in dict(value).items()},
     "events": lambda value: [(int(code), str(message)) for code, message in value],
     "activities": lambda value: [(int(i), int(order), str(desc)) for i, order, desc in value],
     "misencoded_messages": lambda value: bool(value),

@@ -1,16 +1,19 @@
-"""ArcaSimulator: WSAA and WSFEv1 with their state, on a local port, driven from Python or over HTTP.
+"""ArcaSimulator: WSAA, WSFEv1 and the taxpayer registry (padrón A5/A13) with their state, on a local port, driven
+from Python or over HTTP.
 
 sim = ArcaSimulator(tmp_path).start()      # port 0: any free port
 sim.wsaa_url, sim.wsfe_url                 # homologation's service addresses, for a zeep client from the shared WSDLs
 sim.production_wsaa_url, sim.production_wsfe_url   # production's, under /production
+sim.padron_url, sim.production_padron_url          # the registry's bases (personaServiceA5/A13 under them)
 sim.ca.issue("30712345671")                # a certificate WSAA trusts
 sim.faults.inject("timeout_after_commit", times=1)
 sim.vouchers(cuit=30712345671)             # homologation's; environment="production" for the other
 sim.stop()
 
-Homologation and production are two environments, as at ARCA: each has its own tickets and its own voucher
-numbering, so a production login or voucher never sees homologation's. The test CA, the clock, the settings and the
-injected faults are the simulator's and apply to both.
+Homologation and production are two environments, as at ARCA: each has its own tickets, its own voucher
+numbering and its own registry (both seeded with the same test people), so a production login, voucher or added
+taxpayer never sees homologation's. The test CA, the clock, the settings and the injected faults are the simulator's
+and apply to both.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from local.arca.ca import TestCA
 from local.arca.clock import Clock
 from local.arca.faults import Faults
 from local.arca.ledger import IssuedVoucher, Ledger
-from local.arca.server import WSAA_PATH, WSFE_PATH, ArcaServer
+from local.arca.padron import Padron
+from local.arca.server import PADRON_PATH, WSAA_PATH, WSFE_PATH, ArcaServer
 from local.arca.settings import DEFAULT_REG_X_REQ, DEFAULT_REUSE_WINDOW_SECONDS, Settings
 from local.arca.tickets import TicketBook
 from local.arca.wsaa import Wsaa
@@ -47,6 +51,7 @@ class Environment:
     tickets: TicketBook
     wsaa: Wsaa
     wsfe: Wsfe
+    padron: Padron
     faults: Faults
     clock: Clock
     settings: Settings
@@ -54,6 +59,8 @@ class Environment:
     def reset(self, seed: int | None) -> None:
         self.ledger.reset(seed)
         self.tickets.reset()
+        self.padron.registry.reset()
+        self.padron.calls = 0
 
 
 class ArcaSimulator:
@@ -84,7 +91,8 @@ class ArcaSimulator:
         tickets, ledger = TicketBook(), Ledger(None if seed is None else seed + (name == PRODUCTION))
         wsaa = Wsaa(self.ca, tickets, self.clock, self.settings)
         wsfe = Wsfe(ledger, tickets, self.clock, self.settings)
-        return Environment(name, ledger, tickets, wsaa, wsfe, self.faults, self.clock, self.settings)
+        padron = Padron(self.wsdl_dir, tickets, self.clock)
+        return Environment(name, ledger, tickets, wsaa, wsfe, padron, self.faults, self.clock, self.settings)
 
     @property
     def homologation(self) -> Environment:
@@ -110,6 +118,10 @@ class ArcaSimulator:
     @property
     def wsfe(self) -> Wsfe:
         return self.homologation.wsfe
+
+    @property
+    def padron(self) -> Padron:
+        return self.homologation.padron
 
     def start(self, port: int = 0) -> ArcaSimulator:
         """Serve on 127.0.0.1:<port> (0 = any free port) in a background thread; OSError if the port is taken."""
@@ -155,6 +167,15 @@ class ArcaSimulator:
     def production_wsfe_url(self) -> str:
         return self.base_url + PRODUCTION_PREFIX + WSFE_PATH
 
+    @property
+    def padron_url(self) -> str:
+        """Homologation's registry base: personaServiceA5 and personaServiceA13 under it."""
+        return self.base_url + PADRON_PATH
+
+    @property
+    def production_padron_url(self) -> str:
+        return self.base_url + PRODUCTION_PREFIX + PADRON_PATH
+
     def environment_at(self, path: str) -> tuple[Environment, str]:
         """The environment a request path addresses, and the service path within it."""
         if path.startswith(PRODUCTION_PREFIX + "/"):
@@ -168,6 +189,8 @@ class ArcaSimulator:
             "ArcaProductionWsaaUrl": self.production_wsaa_url,
             "ArcaHomologationWsfeUrl": self.wsfe_url,
             "ArcaProductionWsfeUrl": self.production_wsfe_url,
+            "ArcaHomologationPadronUrl": self.padron_url,
+            "ArcaProductionPadronUrl": self.production_padron_url,
             "ArcaWsdlDir": str(self.wsdl_dir.resolve()),
         }
 
@@ -181,7 +204,8 @@ class ArcaSimulator:
         return self.environments[environment].ledger.vouchers(cuit, pto, tipo)
 
     def reset(self) -> None:
-        """A fresh ARCA: no vouchers, tickets, faults, clock shift or setting changes (the CA stays)."""
+        """A fresh ARCA: no vouchers, tickets, faults, clock shift or setting changes, each registry with its test
+        people only (the CA stays)."""
         for environment in self.environments.values():
             environment.reset(self._seed)
         self.faults.clear()

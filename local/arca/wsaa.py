@@ -29,7 +29,7 @@ from local.arca.tickets import (
     new_sign,
 )
 
-SERVICE = "wsfe"  # the only web service this simulator offers
+SERVICES = frozenset({"wsfe", "ws_sr_constancia_inscripcion", "ws_sr_padron_a13"})  # what this simulator offers
 TA_LIFETIME = timedelta(hours=12)
 TRA_TOLERANCE = timedelta(hours=24)
 SERVICE_NAME = re.compile(r"^[a-zA-Z][a-zA-Z\-_0-9]{2,31}$")
@@ -103,6 +103,8 @@ class Wsaa:
         cuit = _cuit_of(certificate)
         if cuit is None or cuit in self.settings.unauthorized_cuits:
             raise LoginFault("coe.notAuthorized")
+        if service in self.settings.unauthorized_services.get(cuit, ()):
+            raise LoginFault("coe.notAuthorized")
         holder = f"{certificate.subject.rfc4514_string()}#{certificate.serial_number:x}"
         with self._lock:
             self._check_reuse_window(holder, service, now)
@@ -148,7 +150,7 @@ class Wsaa:
         service = _text(root, "service")
         if not SERVICE_NAME.match(service):
             raise LoginFault("xml.bad")
-        if service != SERVICE:
+        if service not in SERVICES:
             raise LoginFault("wsn.notFound")
         return service
 

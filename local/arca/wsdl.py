@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from local.arca import padron
 from local.template import REPO_ROOT
 
 DEFAULT_WSDL_DIR = REPO_ROOT.parent / "shared" / "arca" / "wsdl"
@@ -25,6 +26,7 @@ def load(wsdl_dir: Path, name: str, address: str) -> bytes:
 
 def check(wsdl_dir: Path) -> None:
     """FileNotFoundError naming what is missing, so a wrong directory fails at start-up, not at the first call."""
-    missing = [name for name in (WSAA_FILE, WSFE_FILE, WSFE_PRODUCTION_FILE) if not (Path(wsdl_dir) / name).is_file()]
+    names = (WSAA_FILE, WSFE_FILE, WSFE_PRODUCTION_FILE, *padron.FILES.values(), *padron.PRODUCTION_FILES.values())
+    missing = [name for name in names if not (Path(wsdl_dir) / name).is_file()]
     if missing:
         raise FileNotFoundError(f"{', '.join(missing)} not found in {wsdl_dir} (the shared ARCA WSDL directory)")

@@ -46,6 +46,17 @@ class ArcaEndpoints:
     wsfe_url: str
     wsaa_wsdl: str
     wsfe_wsdl: str
+    padron_url: str  # the registry's base: personaServiceA5 and personaServiceA13 live under it
+    padron_a5_wsdl: str
+    padron_a13_wsdl: str
+
+    @property
+    def padron_a5_url(self) -> str:
+        return f"{self.padron_url}/personaServiceA5"
+
+    @property
+    def padron_a13_url(self) -> str:
+        return f"{self.padron_url}/personaServiceA13"
 
 
 _ARCA_DEFAULTS = {
@@ -53,18 +64,20 @@ _ARCA_DEFAULTS = {
         "https://wsaahomo.afip.gov.ar/ws/services/LoginCms",
         "https://wswhomo.afip.gov.ar/wsfev1/service.asmx",
         "wsfev1.wsdl",
+        "https://awshomo.afip.gov.ar/sr-padron/webservices",
     ),
     "production": (
         "https://wsaa.afip.gov.ar/ws/services/LoginCms",
         "https://servicios1.afip.gov.ar/wsfev1/service.asmx",
         "wsfev1-production.wsdl",
+        "https://aws.afip.gov.ar/sr-padron/webservices",
     ),
 }
 
 
 def arca_endpoints(environment: str) -> ArcaEndpoints:
     """Where ARCA is for `environment` (homologation or production), and the local WSDL files describing it."""
-    wsaa_default, wsfe_default, wsfe_wsdl = _ARCA_DEFAULTS[environment]
+    wsaa_default, wsfe_default, wsfe_wsdl, padron_default = _ARCA_DEFAULTS[environment]
     prefix = f"ARCA_{environment.upper()}"
     wsdl_dir = os.environ.get("ARCA_WSDL_DIR", "/opt/python/arca_wsdl")
     return ArcaEndpoints(
@@ -72,6 +85,10 @@ def arca_endpoints(environment: str) -> ArcaEndpoints:
         wsfe_url=os.environ.get(f"{prefix}_WSFE_URL", wsfe_default),
         wsaa_wsdl=os.path.join(wsdl_dir, "wsaa.wsdl"),
         wsfe_wsdl=os.path.join(wsdl_dir, wsfe_wsdl),
+        padron_url=os.environ.get(f"{prefix}_PADRON_URL", padron_default).rstrip("/"),
+        # The registry's WSDLs differ between environments only in their address, which the client overrides.
+        padron_a5_wsdl=os.path.join(wsdl_dir, "padron-a5.wsdl"),
+        padron_a13_wsdl=os.path.join(wsdl_dir, "padron-a13.wsdl"),
     )
 
 

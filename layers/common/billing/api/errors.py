@@ -24,8 +24,11 @@ _STATUS_OF = {  # the first kind that matches wins
 }
 
 
-def error_response(status: int, error_type: str, code: str, message: str, param: str | None = None) -> Response:
-    body = {"error": {"type": error_type, "code": code, "message": message, "param": param}}
+def error_response(
+    status: int, error_type: str, code: str, message: str, param: str | None = None, **extra: object
+) -> Response:
+    """`extra`: fields some errors add (arca_code: the ARCA code a refusal avoids; service: an ARCA service)."""
+    body = {"error": {"type": error_type, "code": code, "message": message, "param": param, **extra}}
     return Response(status_code=status, content_type="application/json", body=json.dumps(body))
 
 
@@ -65,7 +68,8 @@ def register_error_handlers(app) -> None:
             (mapping for kind, mapping in _STATUS_OF.items() if isinstance(error, kind)),
             (HTTPStatus.BAD_REQUEST, "invalid_request_error"),
         )
-        return error_response(status, error_type, error.code, error.message, error.param)
+        extra = {"arca_code": error.arca_code} if getattr(error, "arca_code", None) else {}
+        return error_response(status, error_type, error.code, error.message, error.param, **extra)
 
     @app.exception_handler(ArcaError)
     def arca_error(error: ArcaError) -> Response:
@@ -79,6 +83,14 @@ def register_error_handlers(app) -> None:
             retry_after = error.retry_after_seconds if isinstance(error, ArcaTicketPending) else 30
             response.headers["Retry-After"] = str(retry_after)
             return response
+        if isinstance(error, ArcaAuthenticationError) and error.code == "coe.notAuthorized" and error.service:
+            return error_response(
+                HTTPStatus.CONFLICT,
+                "arca_error",
+                "arca_service_not_authorized",
+                f"{error.message} (ARCA: {error.code})",
+                service=error.service,
+            )
         code = "arca_authentication_failed" if isinstance(error, ArcaAuthenticationError) else "arca_rejected"
         return error_response(HTTPStatus.CONFLICT, "arca_error", code, f"{error.message} (ARCA: {error.code})")
 

@@ -30,6 +30,18 @@ class CustomerCreate(Input):
     metadata: Metadata = Field(default_factory=dict)
 
 
+class CustomerCreateRequest(CustomerCreate):
+    """With `lookup`, what the request leaves out (name, IVA condition, address) comes from ARCA's registry."""
+
+    name: Name | None = Field(default=None, description="Required unless `lookup` fills it.")
+    iva_condition: IvaCondition | None = Field(default=None, description="Required unless `lookup` fills it.")
+    lookup: bool = Field(
+        default=False,
+        description="Fill what is left out from ARCA's registry (padrón A5) by the CUIT, CUIL or DNI; where the "
+        "request and ARCA disagree, the request wins and `warnings` says so.",
+    )
+
+
 class CustomerUpdate(Input):
     """Only the fields sent change; `null` clears an optional field."""
 
@@ -51,10 +63,24 @@ class ArcaCodes(BaseModel):
     iva_condition: int = Field(description="CondicionIVAReceptorId (RG 5616)")
 
 
+class RegistryWarning(BaseModel):
+    field: str = Field(description="The customer field, or `registry` when ARCA could not be asked.")
+    code: str = Field(
+        description="disagrees_with_arca, not_in_registry, registry_unavailable or needs_cuit (docs/padron.md)."
+    )
+    message: str
+    value: str | None = Field(default=None, description="What the customer has.")
+    arca_value: str | None = Field(default=None, description="What ARCA's registry has.")
+
+
 class Customer(CustomerCreate):
     id: str
     object: Literal["customer"] = "customer"
     livemode: bool
     arca: ArcaCodes
+    registry_checked_at: str | None = Field(default=None, description="When ARCA's registry was last read for it.")
+    warnings: list[RegistryWarning] = Field(
+        default_factory=list, description="Where the customer and ARCA's registry disagree (at the last read)."
+    )
     created_at: str
     updated_at: str

@@ -111,6 +111,14 @@ class Receiver(BaseModel):
     language: Literal["es", "en"] = Field(default="es", description="Language of the voucher's PDF.")
 
 
+class ReceiverCheck(BaseModel):
+    """The receiver against ARCA's registry before the voucher was queued (docs/padron.md)."""
+
+    status: Literal["checked", "skipped", "not_in_registry"]
+    checked_at: str | None = Field(default=None, description="When the registry data used was read from ARCA.")
+    note: str | None = Field(default=None, description="Why the check was skipped, when it was.")
+
+
 class Invoice(BaseModel):
     id: str
     object: Literal["invoice"] = "invoice"
@@ -155,6 +163,9 @@ class Invoice(BaseModel):
     payment_status: PaymentStatus | None = None
     pdf_status: PdfStatus | None = Field(
         default=None, description="Authorized vouchers only: GET .../pdf hands a download link once ready."
+    )
+    receiver_check: ReceiverCheck | None = Field(
+        default=None, description="Receivers with a CUIT or CUIL: how ARCA's registry saw them when queued."
     )
 
 

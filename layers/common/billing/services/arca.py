@@ -32,6 +32,7 @@ def _credentials(scope: Scope) -> dict:
 class ArcaConnection:
     scope: Scope
     cuit: int
+    service: str = WSFE_SERVICE  # the WSAA service id the tickets are for: each service has its own
 
     @property
     def environment(self) -> str:
@@ -43,19 +44,20 @@ class ArcaConnection:
 
     @property
     def _ticket_key(self) -> TicketKey:
-        return TicketKey(cuit=self.cuit, service=WSFE_SERVICE, environment=self.environment)
+        return TicketKey(cuit=self.cuit, service=self.service, environment=self.environment)
 
     def _login(self) -> Ticket:
         credentials = _credentials(self.scope)
-        tra = wsaa.build_tra(WSFE_SERVICE, now_ar())
+        tra = wsaa.build_tra(self.service, now_ar())
         cms = wsaa.sign_tra(tra, credentials["certificate_pem"], credentials["private_key_pem"])
-        return wsaa.login(cms, self.environment)
+        return wsaa.login(cms, self.environment, self.service)
 
     def ticket(self) -> Ticket:
         return arca_tickets.get_ticket(self._ticket_key, self._login)
 
     def call(self, operation: Callable[[Auth], T]) -> T:
-        """Run a WSFEv1 operation with the shared ticket; a rejected ticket (600) is renewed once and retried."""
+        """Run an operation of the service with the shared ticket; a rejected ticket (WSFEv1's 600, the registry's
+        token faults) is renewed once and retried."""
         ticket = self.ticket()
         try:
             return operation(Auth(ticket.token, ticket.sign, self.cuit))
@@ -65,5 +67,5 @@ class ArcaConnection:
             return operation(Auth(ticket.token, ticket.sign, self.cuit))
 
 
-def connect(scope: Scope) -> ArcaConnection:
-    return ArcaConnection(scope=scope, cuit=int(get_tenant(scope.tenant_id).cuit))
+def connect(scope: Scope, service: str = WSFE_SERVICE) -> ArcaConnection:
+    return ArcaConnection(scope=scope, cuit=int(get_tenant(scope.tenant_id).cuit), service=service)

@@ -27,7 +27,7 @@ from billing.domain.vouchers.lifecycle import InvoiceStatus, check_deletable
 from billing.schemas.common import ListPage
 from billing.schemas.invoices import Invoice, InvoiceCreate, InvoicePreview
 from billing.schemas.setup import Issuer
-from billing.services import customers, setup
+from billing.services import customers, receiver_checks, setup
 from billing.services import invoice_mapping as mapping
 from billing.services.tenants import get_tenant
 
@@ -170,6 +170,7 @@ def preview_invoice(scope: Scope, body: InvoiceCreate) -> InvoicePreview:
 def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
     """Validate and compute everything, store it, and queue it for ARCA (unless it is a draft)."""
     issuer, customer, computed, credited, issue_date = _compute(scope, body)
+    receiver_check = receiver_checks.check_before_queueing(scope, customer, computed.letter, computed.kind)
     request = arca_detail(
         computed,
         doc_type=customer.arca.document_type,
@@ -188,7 +189,7 @@ def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
         point_of_sale=body.point_of_sale,
         voucher_type=computed.voucher_type,
         issue_date=body.date.isoformat() if body.date else None,
-        document=mapping.document(body, computed, customer, credited, issuer),
+        document={**mapping.document(body, computed, customer, credited, issuer), "receiver_check": receiver_check},
         arca_request=mapping.text(request),
     )
     store.insert(record, adjusts=[adjusted.invoice_id for adjusted in credited])

@@ -30,6 +30,10 @@ class ArcaTimeout(ArcaUnavailable):
 class ArcaAuthenticationError(ArcaError):
     """WSAA refused the login; the tenant must act (certificate, environment, authorization, clock)."""
 
+    def __init__(self, message: str, *, code: int | str | None = None, service: str | None = None):
+        super().__init__(message, code=code)
+        self.service = service  # the web service the login was for (coe.notAuthorized: the one to enable)
+
 
 class ArcaTicketPending(ArcaUnavailable):
     """ARCA already issued a ticket we do not hold (coe.alreadyAuthenticated): wait until it can issue another."""

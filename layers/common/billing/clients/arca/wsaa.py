@@ -79,8 +79,8 @@ def parse_ticket(ta_xml: str) -> Ticket:
 
 # What a tenant must do about each WSAA fault (docs/arca-rules.md 2.5).
 _FAULTS = {
-    "coe.notAuthorized": "The certificate is not authorized for this service: associate it with 'wsfe' in ARCA "
-    "(Administrador de Relaciones, or WSASS in homologation).",
+    "coe.notAuthorized": "The certificate is not authorized for this service: associate it with '{service}' in "
+    "ARCA (Administrador de Relaciones, or WSASS in homologation).",
     "cms.cert.expired": "The ARCA certificate expired: generate a new CSR and upload the new certificate.",
     "cms.cert.untrusted": "ARCA does not trust this certificate here: a homologation certificate is used in "
     "production or the other way round.",
@@ -104,8 +104,9 @@ def _service(environment: str):
     return client.create_service(WSAA_BINDING, endpoints.wsaa_url)
 
 
-def login(cms: str, environment: str) -> Ticket:
-    """loginCms; raises ArcaAuthenticationError (tenant must act), ArcaTicketPending or ArcaUnavailable."""
+def login(cms: str, environment: str, service: str = "wsfe") -> Ticket:
+    """loginCms for the TRA's `service`; raises ArcaAuthenticationError (tenant must act), ArcaTicketPending or
+    ArcaUnavailable."""
     try:
         ta_xml = _service(environment).loginCms(in0=cms)
     except Fault as fault:
@@ -119,7 +120,11 @@ def login(cms: str, environment: str) -> Ticket:
         if code in _TRANSIENT:
             raise ArcaUnavailable(f"WSAA is unavailable ({code}).", code=code) from None
         raise ArcaAuthenticationError(
-            _FAULTS.get(code, f"WSAA refused the login: {fault.message}"), code=code
+            _FAULTS[code].replace("{service}", service)
+            if code in _FAULTS
+            else f"WSAA refused the login: {fault.message}",
+            code=code,
+            service=service,
         ) from None
     except requests.Timeout:
         raise ArcaTimeout("WSAA did not answer in time.") from None

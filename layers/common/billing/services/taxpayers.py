@@ -1,0 +1,129 @@
+"""Taxpayer lookups in ARCA's registry: a CUIT/CUIL through padrón A5, a DNI first through A13 to its CUIT/CUIL.
+
+Answers are cached per tenant, mode and CUIT for a day (ARCA rate-limits these services); a "no such taxpayer"
+for an hour. When ARCA cannot be asked, the cache answers what it has, however old (`stale`); with nothing cached
+the caller gets ArcaUnavailable (503 with Retry-After).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from billing.clients.arca.errors import ArcaUnavailable
+from billing.clients.arca.padron import A5_SERVICE, A13_SERVICE, PadronClient, TaxpayerNotFound
+from billing.data import taxpayers as cache
+from billing.domain.calendar import now_ar
+from billing.domain.errors import InvalidField, NotFound
+from billing.domain.tax_ids import normalize_tax_id, tax_id_problem
+from billing.domain.taxpayers import Taxpayer
+from billing.domain.tenancy import Scope
+from billing.services.arca import connect
+
+FRESH_FOR = timedelta(days=1)
+ABSENT_FRESH_FOR = timedelta(hours=1)
+KEEP_FOR = timedelta(days=30)  # how long a record may stand in for ARCA while it is down
+
+
+@dataclass(frozen=True)
+class Lookup:
+    taxpayer: Taxpayer
+    fetched_at: datetime
+    cached: bool  # answered from the cache
+    stale: bool  # older than a day: ARCA could not be asked
+    document: str | None = None  # the DNI that was asked for
+    other_tax_ids: tuple[str, ...] = ()  # the DNI's other CUIT/CUILs
+
+
+def _fresh(entry: cache.Cached | None, now: datetime) -> bool:
+    if entry is None:
+        return False
+    return now - entry.fetched_at < (FRESH_FOR if entry.value is not None else ABSENT_FRESH_FOR)
+
+
+def _keep_until(now: datetime) -> float:
+    return (now + KEEP_FOR).timestamp()
+
+
+def _not_found(number: str) -> NotFound:
+    return NotFound(f"ARCA's registry has no taxpayer {number}.", code="taxpayer_not_found", param="id")
+
+
+def parse_number(number: str) -> tuple[str, str]:
+    """("cuit", 11 digits) or ("dni", 7-8 digits); InvalidField (never a call to ARCA) for anything else."""
+    digits = normalize_tax_id(number)
+    if digits.isdigit() and 7 <= len(digits) <= 8:
+        return "dni", digits.lstrip("0")
+    problem = tax_id_problem(digits)
+    if problem:
+        code = "invalid_cuit" if digits.isdigit() and len(digits) == 11 else "invalid_number"
+        raise InvalidField(
+            f"{number} is neither a CUIT/CUIL (it {problem}) nor a DNI (7 or 8 digits).", code=code, param="id"
+        )
+    return "cuit", digits
+
+
+def _fetch_taxpayer(scope: Scope, tax_id: str) -> Taxpayer | None:
+    connection = connect(scope, A5_SERVICE)
+    client = PadronClient(connection.environment)
+    try:
+        return connection.call(lambda auth: client.taxpayer(auth, int(tax_id)))
+    except TaxpayerNotFound:
+        return None
+
+
+def _taxpayer(scope: Scope, tax_id: str, *, refresh: bool) -> Lookup:
+    now = now_ar()
+    entry = cache.read_taxpayer(scope, tax_id)
+    if not refresh and _fresh(entry, now):
+        if entry.value is None:
+            raise _not_found(tax_id)
+        return Lookup(entry.value, entry.fetched_at, cached=True, stale=False)
+    try:
+        taxpayer = _fetch_taxpayer(scope, tax_id)
+    except ArcaUnavailable:
+        if entry is not None and entry.value is not None:
+            return Lookup(entry.value, entry.fetched_at, cached=True, stale=not _fresh(entry, now))
+        raise
+    cache.save_taxpayer(scope, tax_id, taxpayer, now, _keep_until(now))
+    if taxpayer is None:
+        raise _not_found(tax_id)
+    return Lookup(taxpayer, now, cached=False, stale=False)
+
+
+def _tax_ids_of(scope: Scope, document: str, *, refresh: bool) -> list[str]:
+    now = now_ar()
+    entry = cache.read_document(scope, document)
+    if not refresh and entry is not None and now - entry.fetched_at < (FRESH_FOR if entry.value else ABSENT_FRESH_FOR):
+        return entry.value
+    connection = connect(scope, A13_SERVICE)
+    client = PadronClient(connection.environment)
+    try:
+        tax_ids = [str(tax_id) for tax_id in connection.call(lambda auth: client.tax_ids_of_document(auth, document))]
+    except ArcaUnavailable:
+        if entry is not None and entry.value:
+            return entry.value
+        raise
+    cache.save_document(scope, document, tax_ids, now, _keep_until(now))
+    return tax_ids
+
+
+def lookup(scope: Scope, number: str, *, refresh: bool = False) -> Lookup:
+    """The taxpayer behind a CUIT/CUIL or a DNI (the DNI's active CUIT/CUIL first); NotFound when ARCA has none."""
+    kind, digits = parse_number(number)
+    if kind == "cuit":
+        return _taxpayer(scope, digits, refresh=refresh)
+    tax_ids = _tax_ids_of(scope, digits, refresh=refresh)
+    if not tax_ids:
+        raise _not_found(digits)
+    found = []
+    for tax_id in tax_ids:
+        try:
+            found.append(_taxpayer(scope, tax_id, refresh=refresh))
+        except NotFound:
+            continue
+    if not found:
+        raise _not_found(digits)
+    chosen = next((item for item in found if item.taxpayer.active), found[0])
+    others = tuple(tax_id for tax_id in tax_ids if tax_id != chosen.taxpayer.tax_id)
+    return Lookup(
+        chosen.taxpayer, chosen.fetched_at, chosen.cached, chosen.stale, document=digits, other_tax_ids=others
+    )
