@@ -1,5 +1,5 @@
 """Seeds the demo tenant: a tenant and test key through the shared package, then issuer, point of sale and the
-ARCA certificate via HTTP. The certificate goes through the real flow: the API generates the key and a CSR, the ARCA
+ARCA certificate via HTTP, and the tenant itself in the simulator's taxpayer registry (beside its test people). The certificate goes through the real flow: the API generates the key and a CSR, the ARCA
 simulator's CA signs the CSR (as ARCA's WSASS would), and the certificate alone is uploaded.
 
 `run()` starts `python -m local.seed` in a subprocess with a function's environment, because the shared package
@@ -36,6 +36,18 @@ ISSUER = {
     "activity_start_date": "2020-03-01",
 }
 POINT_OF_SALE = {"number": 5, "enabled_for_web_services": True, "description": "Web services"}
+# The demo tenant as ARCA's registry has it (the simulator's padrón), from its setup: a responsable inscripto in CABA.
+DEMO_TAXPAYER = {
+    "id": int(TENANT["cuit"]),
+    "tipo_persona": "JURIDICA",
+    "razon_social": ISSUER["legal_name"].upper(),
+    "direccion": ISSUER["fiscal_address"]["street"].upper(),
+    "localidad": ISSUER["fiscal_address"]["city"].upper(),
+    "cod_postal": ISSUER["fiscal_address"]["postal_code"],
+    "id_provincia": 0,  # ARCA's number for AR-C
+    "impuestos": [10, 30],
+    "actividad": [620100, "SERVICIOS DE CONSULTORES EN INFORMATICA Y SUMINISTROS DE PROGRAMAS DE INFORMATICA"],
+}
 
 
 def request_json(method: str, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -72,6 +84,7 @@ def seed(api_url: str, arca_url: str) -> dict[str, Any]:
     call(api_url, "PUT", "/v1/setup/issuer", issued.secret, ISSUER)
     call(api_url, "POST", "/v1/setup/points-of-sale", issued.secret, POINT_OF_SALE)
     certify(api_url, issued.secret, arca_url)
+    request_json("POST", f"{arca_url}/__simulator/taxpayers", DEMO_TAXPAYER)
     return {
         "api_url": api_url,
         "test_key": issued.secret,

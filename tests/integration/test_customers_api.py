@@ -62,7 +62,7 @@ def test_document_number_as_a_json_number(account):
         ),
         ({"document_type": "CONSUMIDOR_FINAL", "iva_condition": "no_categorizado"}, "iva_condition", "invalid_field"),
         ({"name": ""}, "name", "string_too_short"),
-        ({"name": None}, "name", "string_type"),
+        ({"name": None}, "name", "missing_field"),  # null is "left out": only `lookup` may fill it
         ({"iva_condition": "rico"}, "iva_condition", "enum"),
         ({"email": "no-at-sign"}, "email", "value_error"),
         ({"address": {"street": "x", "province": "AR-ZZ"}}, "address.province", "enum"),

@@ -12,9 +12,11 @@ fetch_wsdl = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fetch_wsdl)
 
 
-def test_copies_the_three_files(tmp_path):
+def test_copies_the_files(tmp_path):
     fetch_wsdl.main([str(tmp_path / "out"), "--from", str(SHARED_WSDL)])
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "padron-a13.wsdl",
+        "padron-a5.wsdl",
         "wsaa.wsdl",
         "wsfev1-production.wsdl",
         "wsfev1.wsdl",

@@ -47,7 +47,7 @@ def _customer(scope: Scope, stored: dict[str, Any]) -> Customer:
 def _complete(fields: dict[str, Any]) -> CustomerCreate:
     for name in ("name", "iva_condition"):
         if fields.get(name) is None:
-            raise InvalidField(f"{name} is required (or send lookup: true).", code="missing_field", param=name)
+            raise InvalidField(f"{name}: is required", code="missing_field", param=name)  # unless lookup fills it
     return CustomerCreate.model_validate(fields)
 
 
