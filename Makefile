@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # chromium runs the web console's browser tests (Playwright drives it: no browser is downloaded).
 TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg chromium
 
-.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf bench-receivables bench-console build deploy deploy-console clean
+.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf bench-receivables bench-console bench-padron build deploy deploy-console clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench-receivables: $(STAMP)
 ## The web console on the running `make dev` stack: bytes transferred and time to the billing list, first load and reload.
 bench-console: $(STAMP) tools
 	$(BIN)/python -m bench.console_load --state-dir $(STATE_DIR)
+
+## Taxpayer lookups per second through the API, cold (ARCA's registry at 300 ms) and warm (the cache).
+bench-padron: $(STAMP)
+	$(BIN)/python -m bench.padron_lookups
 
 ## Deployment (needs the AWS SAM CLI: pip install aws-sam-cli). ENV=dev or ENV=prod.
 ## After the stack, console/ goes to its bucket and CloudFront forgets the old copy.
