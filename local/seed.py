@@ -1,6 +1,7 @@
 """Seeds the demo tenant: a tenant and test key through the shared package, then issuer, point of sale and the
-ARCA certificate via HTTP, and the tenant itself in the simulator's taxpayer registry (beside its test people). The certificate goes through the real flow: the API generates the key and a CSR, the ARCA
-simulator's CA signs the CSR (as ARCA's WSASS would), and the certificate alone is uploaded.
+ARCA certificate via HTTP, and the tenant itself in the simulator's taxpayer registry (beside its test people).
+The certificate goes through the real flow: the API generates the key and a CSR, the ARCA simulator's CA signs the
+CSR (as ARCA's WSASS would), and the certificate alone is uploaded.
 
 `run()` starts `python -m local.seed` in a subprocess with a function's environment, because the shared package
 (PynamoDB models) binds table names and the endpoint when it is imported.
