@@ -161,3 +161,37 @@ def test_an_authorized_invoice_gets_its_pdf_and_a_payment_settles_it(devstack, k
     assert status == 201 and payment["allocations"][0]["invoice"] == created["id"], payment
     _, _, paid = call(devstack, "GET", f"/v1/invoices/{created['id']}", key=key)
     assert (paid["payment_status"], paid["balance"]) == ("paid", "0.00")
+
+
+def _authorized(devstack, key, invoice_id: str) -> dict:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        _, _, current = call(devstack, "GET", f"/v1/invoices/{invoice_id}", key=key)
+        if current["status"] != "pending":
+            return current
+        time.sleep(0.2)
+    return current
+
+
+def test_registry_lookups_customers_and_receiver_checks_on_the_stack(devstack, key):
+    status, _, demo = call(devstack, "GET", f"/v1/taxpayers/{devstack.demo['cuit']}", key=key)
+    assert status == 200, demo
+    assert (demo["name"], demo["iva_condition"], demo["address"]["province"]) == (
+        "DEMO SRL", "responsable_inscripto", "AR-C"
+    )  # fmt: skip
+    body = {"document_type": "CUIT", "document_number": "20246813575", "lookup": True}
+    status, _, monotributista = call(devstack, "POST", "/v1/customers", key=key, body=body)
+    assert status == 201, monotributista
+    assert (monotributista["name"], monotributista["iva_condition"]) == ("GOMEZ MARIA", "monotributo")
+    invoice = {**CONTRACT, "customer": monotributista["id"], "point_of_sale": devstack.demo["point_of_sale"]}
+    status, _, created = call(devstack, "POST", "/v1/invoices", key=key, body=invoice)
+    assert (status, created["letter"], created["receiver_check"]["status"]) == (202, "A", "checked"), created
+    assert _authorized(devstack, key, created["id"])["status"] == "authorized"
+    body = {"document_type": "CUIT", "document_number": "20301234563", "lookup": True,
+            "iva_condition": "responsable_inscripto"}  # fmt: skip
+    _, _, unregistered = call(devstack, "POST", "/v1/customers", key=key, body=body)
+    invoice = {**CONTRACT, "customer": unregistered["id"], "point_of_sale": devstack.demo["point_of_sale"]}
+    status, _, refused = call(devstack, "POST", "/v1/invoices", key=key, body=invoice)
+    assert (status, refused["error"]["code"], refused["error"]["arca_code"]) == (
+        422, "receiver_not_registered_for_iva", 10063
+    )  # fmt: skip

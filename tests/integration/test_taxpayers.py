@@ -178,3 +178,21 @@ def test_a_registry_down_never_blocks_issuance(tenant, arca):
     assert created.body["receiver_check"]["status"] == "skipped"
     assert "unavailable" in created.body["receiver_check"]["note"]
     assert len(invoicing.receive_cae_messages()) == 1  # queued all the same
+
+
+def test_a_patch_drops_the_warnings_it_answers_and_refresh_fails_loudly(tenant, arca):
+    body = {"document_type": "CUIT", "document_number": RI, "lookup": True, "name": "Otro nombre"}
+    customer = call("POST", "/v1/customers", key=tenant.test_key, body=body).body
+    assert [w["field"] for w in customer["warnings"]] == ["name"]
+    patched = call("PATCH", f"/v1/customers/{customer['id']}", key=tenant.test_key, body={"name": "Otro"}).body
+    assert patched["warnings"] == [] and patched["registry_checked_at"] == customer["registry_checked_at"]
+    refreshed = call("POST", f"/v1/customers/{customer['id']}/refresh", key=tenant.test_key).body
+    assert [w["field"] for w in refreshed["warnings"]] == ["name"]  # checked again
+    plain = {"document_type": "CUIT", "document_number": EXENTO, "name": "Fundación", "iva_condition": "exento"}
+    never_read = call("POST", "/v1/customers", key=tenant.test_key, body=plain).body
+    assert never_read["registry_checked_at"] is None
+    arca.faults.inject("http_503", service=padron.A5)
+    down = call("POST", f"/v1/customers/{never_read['id']}/refresh", key=tenant.test_key)
+    assert down.status == 503 and down.headers["Retry-After"]
+    cached = call("POST", f"/v1/customers/{customer['id']}/refresh", key=tenant.test_key)
+    assert cached.status == 200  # the cache answers what it has

@@ -118,8 +118,9 @@ def _complete(fields: dict[str, Any]) -> bool:
 def fill(scope: Scope, fields: dict[str, Any], *, refresh: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the customer's fields with the gaps filled from the registry, the registry record to store with it).
 
-    A complete customer is saved even when the registry cannot answer (with a warning); an incomplete one is a 422
-    (no such taxpayer) or ArcaUnavailable (503), since nothing could fill it."""
+    A complete customer is created even when the registry cannot answer (with a warning); an incomplete one, or a
+    refresh (which must not replace a good read with nothing), is a 422 (no such taxpayer) or ArcaUnavailable
+    (503)."""
     document_type = DocumentType(fields["document_type"])
     if document_type not in _LOOKUP_DOCUMENTS or not fields.get("document_number"):
         raise InvalidField(
@@ -128,12 +129,12 @@ def fill(scope: Scope, fields: dict[str, Any], *, refresh: bool = False) -> tupl
     try:
         found = taxpayers.lookup(scope, str(fields["document_number"]), refresh=refresh)
     except NotFound as missing:
-        if not _complete(fields):
+        if refresh or not _complete(fields):
             raise InvalidField(missing.message, code="taxpayer_not_found", param="document_number") from None
         warning = _warning("registry", "not_in_registry", missing.message)
         return fields, {"checked_at": timestamp(), "warnings": [warning]}
     except ArcaError as error:
-        if not _complete(fields) or not isinstance(error, ArcaUnavailable):
+        if refresh or not _complete(fields) or not isinstance(error, ArcaUnavailable):
             raise
         warning = _warning("registry", "registry_unavailable", f"ARCA's registry could not be asked: {error.message}")
         return fields, {"checked_at": None, "warnings": [warning]}

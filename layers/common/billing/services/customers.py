@@ -89,10 +89,11 @@ def update_customer(scope: Scope, customer_id: str, changes: CustomerUpdate) -> 
     item = _load(scope, customer_id)
     stored = item.data.as_dict()
     registry = stored.pop(REGISTRY, None)
-    merged = {**stored, **changes.model_dump(exclude_unset=True)}
-    data = _checked(CustomerCreate.model_validate(merged))
-    if registry is not None:
-        data[REGISTRY] = registry
+    sent = changes.model_dump(exclude_unset=True)
+    data = _checked(CustomerCreate.model_validate({**stored, **sent}))
+    if registry is not None:  # a field the tenant just set is no longer known to disagree: refresh re-checks it
+        warnings = [warning for warning in registry.get("warnings", []) if warning["field"] not in sent]
+        data[REGISTRY] = {**registry, "warnings": warnings}
     return _customer(scope, _customers.replace(item, data))
 
 
