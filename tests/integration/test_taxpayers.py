@@ -196,3 +196,12 @@ def test_a_patch_drops_the_warnings_it_answers_and_refresh_fails_loudly(tenant, 
     assert down.status == 503 and down.headers["Retry-After"]
     cached = call("POST", f"/v1/customers/{customer['id']}/refresh", key=tenant.test_key)
     assert cached.status == 200  # the cache answers what it has
+
+
+def test_a_ticket_the_registry_rejects_is_renewed_once(tenant, arca):
+    lookup(tenant, RI)
+    arca.settings.reuse_window_seconds = 0
+    arca.tickets.reset()  # ARCA no longer knows the ticket we hold
+    again = lookup(tenant, EXENTO)
+    assert again.status == 200, again.body
+    assert arca.tickets.issued == 1  # the new one, for the same service
