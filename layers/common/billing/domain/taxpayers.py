@@ -121,6 +121,10 @@ class Taxpayer:
         return (self.key_status or "").upper() == ACTIVE
 
     @property
+    def incomplete(self) -> bool:
+        return self.key_status is None
+
+    @property
     def registered_for_iva(self) -> bool:
         return self.iva_condition in _REGISTERED
 
@@ -157,7 +161,10 @@ def conditions_agree(customer: IvaCondition, registry: IvaCondition) -> bool:
 def check_receiver(taxpayer: Taxpayer, *, customer_condition: IvaCondition, letter: Letter, kind: VoucherKind) -> None:
     """Raise ReceiverRefused for a voucher ARCA would refuse for this receiver; in this order: an inactive CUIT
     (10247; credit notes may still go), a class A voucher to someone not registered for IVA or monotributo (10063,
-    RG 5616's table), and a customer IVA condition the registry contradicts (10243)."""
+    RG 5616's table), and a customer IVA condition the registry contradicts (10243). An incomplete record (no key
+    status, only ARCA's error lines) proves nothing and refuses nothing."""
+    if taxpayer.incomplete:
+        return
     if not taxpayer.active and kind is not VoucherKind.CREDIT_NOTE:
         raise ReceiverRefused(
             f"ARCA marks the receiver's CUIT {taxpayer.tax_id} as {taxpayer.key_status or 'not active'}.",

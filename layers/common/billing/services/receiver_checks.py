@@ -40,5 +40,8 @@ def check_before_queueing(scope: Scope, customer, letter: Letter, kind: VoucherK
             "status": "skipped",
             "note": f"Receiver not checked: ARCA's registry is unavailable (last read {timestamp(found.fetched_at)}).",
         }
+    if found.taxpayer.incomplete:
+        lines = "; ".join(found.taxpayer.errors) or "no data"
+        return {"status": "skipped", "note": f"Receiver not checked: ARCA's record is incomplete ({lines})."}
     check_receiver(found.taxpayer, customer_condition=IvaCondition(customer.iva_condition), letter=letter, kind=kind)
     return {"status": "checked", "checked_at": timestamp(found.fetched_at)}
