@@ -85,7 +85,8 @@ def seed(api_url: str, arca_url: str) -> dict[str, Any]:
     call(api_url, "PUT", "/v1/setup/issuer", issued.secret, ISSUER)
     call(api_url, "POST", "/v1/setup/points-of-sale", issued.secret, POINT_OF_SALE)
     certify(api_url, issued.secret, arca_url)
-    request_json("POST", f"{arca_url}/__simulator/taxpayers", DEMO_TAXPAYER)
+    for environment in ("homologation", "production"):  # each registry is its own, as at ARCA
+        request_json("POST", f"{arca_url}/__simulator/taxpayers?environment={environment}", DEMO_TAXPAYER)
     return {
         "api_url": api_url,
         "test_key": issued.secret,

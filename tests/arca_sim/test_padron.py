@@ -135,3 +135,26 @@ def test_every_answer_is_valid_against_the_wsdl_schema(sim, person_id):
 def test_the_wsdls_are_served_with_the_simulator_address(sim):
     wsdl = requests.get(f"{sim.padron_url}/personaServiceA13?WSDL").content
     assert f'location="{sim.padron_url}/personaServiceA13"'.encode() in wsdl
+
+
+def test_production_has_its_own_registry_and_tickets(sim, issuer, a5):
+    production_a5 = _client("padron-a5-production.wsdl", A5_BINDING, f"{sim.production_padron_url}/personaServiceA5")
+    production_wsaa = clients._client("wsaa.wsdl", 10).create_service(clients.WSAA_BINDING, sim.production_wsaa_url)
+    ta = etree.fromstring(production_wsaa.loginCms(in0=clients.sign(clients.tra(padron.A5), issuer)).encode())
+    production_auth = credentials({"token": ta.findtext("credentials/token"), "sign": ta.findtext("credentials/sign")})
+    homologation_auth = credentials(login(sim, issuer, padron.A5))
+    sim.production.padron.registry.add(padron.Person(20404040406, apellido="SOLO", nombre="PRODUCCION"))
+    assert production_a5.getPersona_v2(**production_auth, idPersona=20404040406).datosGenerales.apellido == "SOLO"
+    assert production_a5.getPersona_v2(**production_auth, idPersona=30711111111).datosGenerales.razonSocial
+    with pytest.raises(Fault, match=padron.NOT_FOUND):
+        a5.getPersona_v2(**homologation_auth, idPersona=20404040406)
+    with pytest.raises(Fault, match=padron.TOKEN_PREFIX.strip()):  # a homologation ticket means nothing there
+        production_a5.getPersona_v2(**homologation_auth, idPersona=30711111111)
+    wsdl = requests.get(f"{sim.production_padron_url}/personaServiceA5?wsdl").content
+    assert f'location="{sim.production_padron_url}/personaServiceA5"'.encode() in wsdl
+    added = requests.post(
+        f"{sim.base_url}/__simulator/taxpayers?environment=production", json={"id": 20505050509, "apellido": "OTRA"}
+    ).json()
+    assert 20505050509 in {person["id"] for person in added}
+    listed = requests.get(f"{sim.base_url}/__simulator/taxpayers").json()
+    assert 20505050509 not in {person["id"] for person in listed}

@@ -1,6 +1,7 @@
 """Test vouchers go to ARCA's homologation, live ones to production: a live key never sees or continues the
 numbering of test vouchers (the simulator keeps the two environments apart, as ARCA does)."""
 
+from local.arca.padron import Person
 from local.seed import ISSUER
 from tests.support import invoicing
 from tests.support.api import call
@@ -42,3 +43,11 @@ def test_a_live_key_has_its_own_arca_numbering(tenant, arca):
     assert in_production.cae == authorized["cae"]
     assert [v.detail["CbteDesde"] for v in arca.vouchers(cuit=30712345671)] == [1, 2]
     assert (last_number(tenant.test_key), last_number(tenant.live_key)) == (2, 1)
+
+
+def test_a_live_key_looks_taxpayers_up_in_productions_registry(tenant, arca):
+    set_up_live(tenant, arca)
+    arca.production.padron.registry.add(Person(20404040406, apellido="SOLO", nombre="PRODUCCION", impuestos=[30]))
+    live = call("GET", "/v1/taxpayers/20404040406", key=tenant.live_key)
+    assert (live.status, live.body["name"]) == (200, "SOLO PRODUCCION")
+    assert call("GET", "/v1/taxpayers/20404040406", key=tenant.test_key).status == 404
