@@ -260,6 +260,33 @@ def listing(
     return newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition, starting_after=starting_after)
 
 
+def find_by_number(scope: Scope, point_of_sale: int, voucher_type: int, number: int) -> InvoiceRecord | None:
+    """Our voucher with this ARCA identification (point of sale, type, number), if it is ours."""
+    condition = (
+        (InvoiceRecord.point_of_sale == point_of_sale)
+        & (InvoiceRecord.voucher_type == voucher_type)
+        & (InvoiceRecord.number == number)
+    )
+    return next(newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition), None)
+
+
+def last_voucher_date(scope: Scope, point_of_sale: int, voucher_type: int) -> str | None:
+    """The latest date (YYYY-MM-DD) among the dated vouchers of this numbering that ARCA has or will have: pending
+    ones, and the newest authorized one (ARCA keeps authorized dates in number order, so older ones are earlier)."""
+    condition = (
+        (InvoiceRecord.point_of_sale == point_of_sale)
+        & (InvoiceRecord.voucher_type == voucher_type)
+        & InvoiceRecord.status.is_in(InvoiceStatus.PENDING.value, InvoiceStatus.AUTHORIZED.value)
+        & InvoiceRecord.issue_date.exists()
+    )
+    latest = None
+    for record in newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition):
+        latest = max(latest or record.issue_date, record.issue_date)
+        if record.status == InvoiceStatus.AUTHORIZED:
+            break
+    return latest
+
+
 # ---------------------------------------------------------------- in-flight batches
 
 SEQUENCE_PREFIX = "SEQUENCE#"

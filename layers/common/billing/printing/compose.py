@@ -28,9 +28,12 @@ _TRIBUTES = {
     "provincial_tax": ("Impuestos provinciales", "Provincial taxes"),
     "municipal_tax": ("Impuestos municipales", "Municipal taxes"),
     "internal_tax": ("Impuestos internos", "Excise taxes"),
+    "iibb": ("Ingresos Brutos", "Gross income tax"),
     "iva_perception": ("Percepción de IVA", "VAT perception"),
     "iibb_perception": ("Percepción de Ingresos Brutos", "Gross income tax perception"),
     "municipal_perception": ("Percepción municipal", "Municipal perception"),
+    "other_perception": ("Otras percepciones", "Other perceptions"),
+    "iva_perception_no_categorizado": ("Percepción de IVA a no categorizado", "VAT perception (not categorized)"),
     "other": ("Otros tributos", "Other taxes"),
 }
 # Ley 27.743: national indirect taxes other than VAT, printed apart on B vouchers to consumidores finales

@@ -30,7 +30,7 @@ class LineInput(Input):
 
 
 class TributeInput(Input):
-    type: TributeType
+    type: TributeType = Field(description="ARCA's tribute table (FEParamGetTiposTributos), by name.")
     base: Amount
     rate: Amount | None = Field(default=None, description="Percent; the amount is base x rate / 100 when omitted.")
     amount: Amount | None = None
@@ -61,6 +61,11 @@ class InvoiceCreate(Input):
     letter: Letter | None = Field(default=None, description="Derived from the IVA conditions.")
     voucher_type: int | None = Field(default=None, description="ARCA code (1, 6, 11, ...), instead of kind + letter.")
     date: datetime.date | None = Field(default=None, description="Voucher date; by default the day ARCA authorizes it.")
+    allow_future_date: bool = Field(
+        default=False,
+        description="Issue a voucher dated after today: until that day ARCA refuses every voucher of its point of sale "
+        "and type dated earlier (ARCA 10016).",
+    )
     concept: Concept = Concept.PRODUCTS
     service_start: datetime.date | None = None
     service_end: datetime.date | None = None
