@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from billing.domain.receivables import PaymentStatus
 from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.domain.vouchers.types import Concept, Letter, TributeType, VatRate, VoucherKind
-from billing.schemas.common import Input, Metadata
+from billing.schemas.common import ExternalId, Input, Metadata
 
 Amount = Annotated[str | int | float, Field(description='A decimal, as a string ("1000.00") or a JSON number.')]
 
@@ -80,6 +80,7 @@ class InvoiceCreate(Input):
     second_due_date: SecondDueDateInput | None = None
     total: Amount | None = Field(default=None, description="Optional: checked against the computed total.")
     draft: bool = Field(default=False, description="Keep as a draft; authorize later with POST .../issue.")
+    external_id: ExternalId | None = None
     metadata: Metadata = Field(default_factory=dict)
 
 
@@ -140,6 +141,7 @@ class Invoice(BaseModel):
     tributes: list[dict]
     associated_vouchers: list[dict]
     adjusts: list[str] = Field(default_factory=list, description="The invoices (inv_...) a note adjusts.")
+    external_id: str | None = Field(default=None, description="Your own reference, as sent.")
     second_due_date: dict | None
     totals: InvoiceTotals
     cae: str | None

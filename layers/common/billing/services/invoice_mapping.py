@@ -172,6 +172,7 @@ def document(
                 {"rate": vat.rate.value, "base": _money(vat.base), "amount": _money(vat.amount)} for vat in computed.vat
             ],
         },
+        "external_id": body.external_id,
         "metadata": body.metadata,
         "issuer": issuer.model_dump(mode="json", exclude=ISSUER_SNAPSHOT_EXCLUDES),
     }

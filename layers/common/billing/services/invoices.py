@@ -6,6 +6,7 @@ from typing import Any
 
 from billing.clients import queues
 from billing.clients.arca.errors import ArcaUnavailable
+from billing.data import external_ids
 from billing.data import invoices as store
 from billing.data.invoices import InvoiceRecord
 from billing.data.models import first_page
@@ -32,11 +33,12 @@ from billing.domain.vouchers.notes import VoucherAmount, credit_left
 from billing.schemas.common import ListPage
 from billing.schemas.invoices import Invoice, InvoiceCreate, InvoicePreview
 from billing.schemas.setup import Issuer
-from billing.services import customers, setup
+from billing.services import customers, references, setup
 from billing.services import invoice_mapping as mapping
 from billing.services.tenants import get_tenant
 
 NUMBER_AND_DATE = ("CbteDesde", "CbteHasta", "CbteFch")
+REFERENCE_KIND = external_ids.INVOICE
 
 
 def _associated(scope: Scope, body: InvoiceCreate) -> tuple[tuple[AssociatedVoucher, ...], list[InvoiceRecord]]:
@@ -215,6 +217,7 @@ def preview_invoice(scope: Scope, body: InvoiceCreate) -> InvoicePreview:
 
 def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
     """Validate and compute everything, store it, and queue it for ARCA (unless it is a draft)."""
+    references.require_free(scope, REFERENCE_KIND, body.external_id)
     issuer, customer, computed, credited, issue_date = _compute(scope, body)
     request = arca_detail(
         computed,
@@ -237,7 +240,10 @@ def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
         document=mapping.document(body, computed, customer, credited, issuer),
         arca_request=mapping.text(request),
     )
-    store.insert(record, adjusts=[adjusted.invoice_id for adjusted in credited])
+    try:
+        store.insert(record, adjusts=[adjusted.invoice_id for adjusted in credited])
+    except external_ids.ExternalIdTaken as error:  # another request took it since the check
+        raise references.taken(REFERENCE_KIND, body.external_id, error.owner) from None
     if record.status == InvoiceStatus.PENDING:
         _queue(scope, record)
     return mapping.view(scope, record)
@@ -281,7 +287,16 @@ def delete_invoice(scope: Scope, invoice_id: str) -> None:
     store.delete(record)
 
 
+def delete_invoice_by_external_id(scope: Scope, external_id: str) -> None:
+    """Delete by the client's own reference, under the same rules as by id."""
+    owner = references.owner(scope, REFERENCE_KIND, external_id)
+    if owner is None:
+        raise NotFound(f"No invoice has external_id {external_id!r}.", param="external_id")
+    delete_invoice(scope, owner)
+
+
 def list_invoices(scope: Scope, *, limit: int, starting_after: str | None = None, **filters) -> ListPage[Invoice]:
-    """A page of vouchers, newest first; `filters` are those of `data.invoices.listing` (customer, status, ...)."""
+    """A page of vouchers, newest first; `filters` are those of `data.invoices.listing` (customer, status,
+    external_id, ...)."""
     page, has_more = first_page(store.listing(scope, starting_after=starting_after, **filters), limit)
     return ListPage[Invoice](data=[mapping.view(scope, r) for r in page], has_more=has_more)
