@@ -88,6 +88,9 @@ VAT_ZERO_ID = 3
 PESOS = "PES"  # 4.5
 TRIBUTE_IDS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 99})  # 4.6
 TRIBUTE_OTHER = 99  # requires Desc (10042)
+TRIBUTE_NO_CATEGORIZADO = 13  # Percepcion de IVA a no Categorizado (RG 2126)
+NO_CATEGORIZADO_CUIT = 23000000000  # the generic receiver a B to a Sujeto No Categorizado names (10067)
+CREDIT_NOTE_TYPES = frozenset({3, 8, 13, 53, 203, 208, 213})  # 4.1: Notas de Credito (10237)
 
 # 4.8 CondicionIVAReceptorId allowed per voucher class (RG 5616)
 RECEIVER_CONDITIONS: dict[str, frozenset[int]] = {
@@ -338,7 +341,8 @@ def range_errors(voucher: Voucher, context: Context) -> Iterator[Finding]:
             "Para comprobantes clase A, C, A con leyenda, 49 - Bienes Usados y MiPyMEs (FCE) el campo CbteDesde "
             "debe ser igual al campo CbteHasta.",
         )
-    if voucher.klass == "B":
+    if voucher.klass in ("B", "C"):
+        # RG 5700 identifies the consumidor final of any operation from the threshold: B from an RI, C from others
         yield from consumidor_final_errors(voucher, context)
 
 
@@ -365,11 +369,11 @@ def consumidor_final_errors(voucher: Voucher, context: Context) -> Iterator[Find
     elif reaches_threshold and (anonymous or not doc_nro):
         yield Finding(
             10015,
-            f"Para comprobantes clase B con montos iguales o superiores a {threshold} pesos el receptor debe "
+            f"Para comprobantes clase B o C con montos iguales o superiores a {threshold} pesos el receptor debe "
             "identificarse: DocTipo distinto de 99 e informar DocNro.",
         )
     elif not reaches_threshold and anonymous and doc_nro != 0:
-        yield Finding(10015, "Para comprobantes clase B con DocTipo 99 el campo DocNro debe ser cero (0).")
+        yield Finding(10015, "Para comprobantes clase B o C con DocTipo 99 el campo DocNro debe ser cero (0).")
 
 
 def effective_rate(voucher: Voucher, context: Context) -> Decimal:
@@ -529,6 +533,14 @@ def tribute_errors(voucher: Voucher) -> Iterator[Finding]:
             yield Finding(10042, "El campo Desc en Tributo es obligatorio cuando se informe Id = 99.")
     if tributes:
         yield from _sum_error(10029, "ImpTrib", imp_trib, [t["Importe"] for t in tributes], "Importe en Tributo")
+    taxed = voucher.amount("ImpNeto") + voucher.amount("ImpIVA") > 0
+    to_no_categorizado = voucher.klass == "B" and voucher.detail.get("DocNro") == NO_CATEGORIZADO_CUIT
+    if to_no_categorizado and taxed and all(t.get("Id") != TRIBUTE_NO_CATEGORIZADO for t in tributes):
+        yield Finding(
+            10067,
+            "Para comprobantes clase B emitidos a un Sujeto No Categorizado (DocNro 23000000000) con ImpNeto mas "
+            "ImpIVA mayor a cero, debe informarse el Tributo 13 - Percepcion de IVA a no Categorizado (RG 2126).",
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -682,6 +694,29 @@ def associated_errors(voucher: Voucher, context: Context) -> Iterator[Finding]:
         )
 
 
+def credit_note_observations(voucher: Voucher, context: Context) -> Iterator[Finding]:
+    """10237 (non-excluding): a credit note worth more than the vouchers of this issuer it cites, both in pesos at
+    their own MonCotiz: a note may be in another currency than what it credits."""
+    if voucher.tipo not in CREDIT_NOTE_TYPES:
+        return
+    cited = [
+        context.issued(asoc["Tipo"], asoc["PtoVta"], asoc["Nro"])
+        for asoc in voucher.items("CbtesAsoc")
+        if _issued_by_issuer(asoc, context)
+    ]
+    cited = [issued for issued in cited if issued is not None]
+    if not cited:
+        return
+    ceiling = sum((issued["ImpTotal"] * (issued.get("MonCotiz") or Decimal(1)) for issued in cited), Decimal(0))
+    note = voucher.amount("ImpTotal") * effective_rate(voucher, context)
+    if round_cents(note) > round_cents(ceiling):
+        yield Finding(
+            10237,
+            f"El importe de la Nota de Credito ({round_cents(note)} pesos) supera el de los comprobantes asociados "
+            f"({round_cents(ceiling)} pesos).",
+        )
+
+
 def associable(tipo: int, associated_tipo: int | None) -> bool:
     """Invoices associate remitos; notes associate vouchers of their own family (A, B, C, ALEY or FCE of a letter)."""
     if associated_tipo in REMITO_TYPES:
@@ -782,6 +817,7 @@ def evaluate_voucher(voucher: Voucher, sequence: Sequence, context: Context) -> 
     ]
     condition_errors, observations = receiver_condition_findings(voucher, context)
     errors += condition_errors
+    observations += list(credit_note_observations(voucher, context))
     return Verdict(not errors, errors, observations)
 
 

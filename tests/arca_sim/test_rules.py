@@ -102,9 +102,14 @@ def context(**changes) -> Context:
         "last_number": LAST_NUMBER,
         "last_date": date(2026, 10, 1),
         "rates": RATES,
-        "issued": lambda tipo, pto_vta, nro: {"CbteTipo": tipo} if (tipo, pto_vta, nro) in ISSUED else None,
+        "issued": lambda tipo, pto_vta, nro: issued_voucher(tipo) if (tipo, pto_vta, nro) in ISSUED else None,
     }
     return Context(**{**values, **changes})
+
+
+def issued_voucher(tipo: int, total: str = "1000000.00", currency: str = "PES", rate: str = "1") -> dict:
+    """An authorized voucher as the ledger gives it back to the rules."""
+    return {"CbteTipo": tipo, "ImpTotal": D(total), "MonId": currency, "MonCotiz": D(rate)}
 
 
 def run(details: list[dict], tipo: int = FACTURA_A, cant_reg: int | None = None, pto_vta: int = 1, **ctx) -> Evaluation:
@@ -725,3 +730,44 @@ def test_first_voucher_rejected_rejects_the_whole_batch():
 def test_several_findings_are_reported_together():
     verdict = check(voucher(DocTipo=96, CondicionIVAReceptorId=5, ImpTotal=D("200.00")))
     assert_rejected(verdict, 10013, 10048, 10243)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Consumidor final on class C (RG 5700), No Categorizado (10067), credit note ceiling (10237)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def test_class_c_consumidor_final_around_threshold():
+    at_threshold = voucher_c(ImpNeto=D("10000000.00"))
+    assert_rejected(check(at_threshold, tipo=FACTURA_C), 10015)
+    assert_approved(check(voucher_c(ImpNeto=D("9999999.99")), tipo=FACTURA_C))
+    assert_approved(check(voucher_c(ImpNeto=D("10000000.00"), DocTipo=96, DocNro=30111222), tipo=FACTURA_C))
+
+
+def test_a_b_to_no_categorizado_carries_perception_13():
+    no_categorizado = {"DocTipo": 80, "DocNro": 23000000000, "CondicionIVAReceptorId": 7}
+    assert_rejected(check(voucher_b(**no_categorizado), tipo=FACTURA_B), 10067)
+    assert_rejected(check(voucher_b(**no_categorizado, Tributos=[tribute(6, "3.00")]), tipo=FACTURA_B), 10067)
+    assert_approved(check(voucher_b(**no_categorizado, Tributos=[tribute(13, "10.50")]), tipo=FACTURA_B))
+    assert_approved(check(voucher_b(DocTipo=80, DocNro=RECEIVER_CUIT, CondicionIVAReceptorId=4), tipo=FACTURA_B))
+
+
+def credit_note_a(**changes) -> dict:
+    return voucher(CbtesAsoc=[{"Tipo": 1, "PtoVta": 1, "Nro": 10, "Cuit": None, "CbteFch": None}], **changes)
+
+
+@pytest.mark.parametrize(
+    ("invoice", "note", "observed"),
+    [
+        (issued_voucher(1, "121.00"), {}, False),
+        (issued_voucher(1, "120.99"), {}, True),
+        # a dollar note on a peso invoice: 121 dollars are worth 175,450 pesos
+        (issued_voucher(1, "1210.00"), {"MonId": "DOL", "MonCotiz": D("1450")}, True),
+        # a peso note on a dollar invoice: 121 pesos are a fraction of 1 dollar at 1450
+        (issued_voucher(1, "1.00", "DOL", "1450"), {}, False),
+    ],
+)
+def test_a_credit_note_worth_more_than_what_it_cites_is_observed_in_pesos(invoice, note, observed):
+    issued = lambda tipo, pto_vta, nro: invoice if (tipo, pto_vta, nro) == (1, 1, 10) else None  # noqa: E731
+    verdict = check(credit_note_a(**note), tipo=NC_A, issued=issued)
+    assert_approved(verdict, *([10237] if observed else []))

@@ -51,11 +51,12 @@ def test_many_vouchers_are_authorized_in_order_in_few_arca_batches(tenant, arca)
 def test_a_rejected_voucher_does_not_take_the_others_down(tenant, arca):
     good = {**CONTRACT, "customer": tenant.customer}
     first = call("POST", "/v1/invoices", key=tenant.test_key, body=good).body["id"]
-    # A receiver IVA condition ARCA refuses for class A (10243) is only found out by ARCA: simulate it by
-    # making the simulator refuse the next request's second voucher through a foreign-currency rate far off.
-    bad = {**good, "currency": "DOL", "exchange_rate": "0.01"}
+    # The API refuses what it can foresee, so ARCA's reference rate moves after the second voucher is accepted:
+    # by the time it is sent its rate is far below ARCA's band (10119), which only ARCA finds out.
+    bad = {**good, "currency": "DOL", "exchange_rate": str(arca.settings.rates["DOL"])}
     second = call("POST", "/v1/invoices", key=tenant.test_key, body=bad).body["id"]
     third = call("POST", "/v1/invoices", key=tenant.test_key, body=good).body["id"]
+    arca.settings.rates["DOL"] *= 100
     run_worker()
     states = {i: call("GET", f"/v1/invoices/{i}", key=tenant.test_key).body for i in (first, second, third)}
     assert states[first]["status"] == "authorized" and states[first]["number"] == 1

@@ -101,6 +101,25 @@ def test_b_to_a_final_consumer_prints_final_prices_and_the_transparency_block():
     assert sheet.receiver.payment_terms == "Contado" and not sheet.monotributo_legend
 
 
+def test_b_with_a_global_discount_prints_final_prices_throughout_and_adds_up():
+    totals = {"subtotal": "3500.00", "discount": "350.00", "net_taxed": "2700.00", "not_taxed": "0.00",
+              "exempt": "450.00", "vat": "567.00", "tributes": "150.00", "total": "3867.00",
+              "vat_breakdown": [{"rate": "21", "base": "2700.00", "amount": "567.00"}]}  # fmt: skip
+    sheet = compose_sheet(stored_invoice(totals=totals), ISSUER_RECORD, None)
+    printed = sheet.totals
+    assert printed.subtotal == sum(line.amount for line in sheet.lines) == Decimal("4130.00")  # final prices
+    assert printed.discount == Decimal("413.00")  # the same 10 %, VAT included
+    assert printed.subtotal - printed.discount + sum(t.amount for t in printed.tributes) == printed.total
+
+
+def test_a_with_a_global_discount_prints_net_figures():
+    totals = {"subtotal": "3500.00", "discount": "350.00", "net_taxed": "2700.00", "not_taxed": "0.00",
+              "exempt": "450.00", "vat": "567.00", "tributes": "0.00", "total": "3717.00",
+              "vat_breakdown": [{"rate": "21", "base": "2700.00", "amount": "567.00"}]}  # fmt: skip
+    sheet = compose_sheet(stored_invoice(letter="A", voucher_type=1, totals=totals, tributes=[]), ISSUER_RECORD, None)
+    assert (sheet.totals.subtotal, sheet.totals.discount) == (Decimal("3500.00"), Decimal("350.00"))
+
+
 def test_a_to_a_monotributista_carries_the_legend_and_net_prices_in_english():
     address = {"street": "San Martín 550", "city": "Rosario", "province": "AR-S", "postal_code": "2000"}
     receiver = {"name": "Gómez", "document_type": "CUIT", "document_number": "20258963149", "address": address,

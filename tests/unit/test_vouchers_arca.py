@@ -287,7 +287,8 @@ def arca_verdict(case: dict):
         last_number=0,
         last_date=None,
         rates={"DOL": DOLLAR_REFERENCE},
-        issued=lambda tipo, pto_vta, nro: {"CbteTipo": tipo},
+        # every associated voucher exists, worth more than any note (the ceiling is tested on its own)
+        issued=lambda tipo, pto_vta, nro: {"CbteTipo": tipo, "ImpTotal": Decimal("9999999999999.99"), "MonCotiz": 1},
     )
     evaluation = evaluate({"CantReg": 1, "PtoVta": 1, "CbteTipo": computed.voucher_type}, [detail], context)
     assert evaluation.errors == []

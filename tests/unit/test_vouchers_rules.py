@@ -256,6 +256,19 @@ def test_identified_consumidor_final_above_the_threshold():
     assert b_to_consumidor_final("20000000", document=DocumentType.DNI).letter == "B"
 
 
+@pytest.mark.parametrize("issuer", [IssuerIvaCondition.MONOTRIBUTO, IssuerIvaCondition.EXENTO])
+def test_the_threshold_applies_to_class_c_too(issuer):
+    def c_to_consumidor_final(price: str, document=DocumentType.CONSUMIDOR_FINAL):
+        line = Line("Item", D(1), D(price))
+        return compute(issuer=issuer, receiver=IvaCondition.CONSUMIDOR_FINAL, document=document, lines=(line,))
+
+    assert c_to_consumidor_final("9999999.99").letter == "C"
+    with pytest.raises(InvalidField) as error:
+        c_to_consumidor_final(str(CONSUMIDOR_FINAL_THRESHOLD))
+    assert (error.value.code, error.value.param) == ("customer_identification_required", "customer")
+    assert c_to_consumidor_final("20000000", document=DocumentType.DNI).totals.total == D("20000000.00")
+
+
 def test_threshold_is_in_pesos():
     with pytest.raises(InvalidField) as error:
         b_to_consumidor_final("10000", currency="DOL", exchange_rate=D("1000"))

@@ -187,8 +187,11 @@ def test_tribute_ids_follow_arca_table():
         "provincial_tax": 2,
         "municipal_tax": 3,
         "internal_tax": 4,
+        "iibb": 5,
         "iva_perception": 6,
         "iibb_perception": 7,
         "municipal_perception": 8,
+        "other_perception": 9,
+        "iva_perception_no_categorizado": 13,
         "other": 99,
     }

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from billing.api.params import CustomerFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
+from billing.api.params import CustomerFilter, ExternalIdFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
 from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
 from billing.schemas.invoices import Invoice, InvoiceCreate, InvoiceDownload, InvoicePreview
@@ -53,6 +53,7 @@ def list_invoices(
     voucher_type: Annotated[int | None, Query(description="ARCA code")] = None,
     date_from: IsoDate = None,
     date_to: IsoDate = None,
+    external_id: ExternalIdFilter = None,
 ) -> ListPage[Invoice]:
     return invoices.list_invoices(
         scope(router),
@@ -63,6 +64,7 @@ def list_invoices(
         voucher_type=voucher_type,
         date_from=date_from,
         date_to=date_to,
+        external_id=external_id,
     )
 
 
@@ -80,6 +82,18 @@ def issue_invoice(invoice_id: InvoiceId):
 @router.delete("/v1/invoices/<invoice_id>", summary="Delete a draft or a rejected voucher", tags=TAGS)
 def delete_invoice(invoice_id: InvoiceId):
     invoices.delete_invoice(scope(router), invoice_id)
+    return Response(status_code=204, content_type="application/json", body="")
+
+
+@router.delete(
+    "/v1/invoices",
+    summary="Delete a draft or a rejected voucher by your own reference (external_id, required)",
+    tags=TAGS,
+)
+def delete_invoice_by_external_id(
+    external_id: Annotated[str, Query(min_length=1, max_length=100, description="Your own reference.")],
+):
+    invoices.delete_invoice_by_external_id(scope(router), external_id)
     return Response(status_code=204, content_type="application/json", body="")
 
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from billing.api.context import current_principal
-from billing.api.params import CustomerFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
+from billing.api.params import CustomerFilter, ExternalIdFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
 from billing.schemas.common import ListPage
 from billing.schemas.payments import (
     CreditApplication,
@@ -49,6 +49,7 @@ def list_payments(
     status: Annotated[Literal["posted", "voided"] | None, Query()] = None,
     date_from: IsoDate = None,
     date_to: IsoDate = None,
+    external_id: ExternalIdFilter = None,
 ) -> ListPage[Payment]:
     return payments.list_payments(
         scope(router),
@@ -58,6 +59,7 @@ def list_payments(
         status=status,
         date_from=date_from,
         date_to=date_to,
+        external_id=external_id,
     )
 
 

@@ -14,6 +14,7 @@ IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a
 Limit = Annotated[int, Query(ge=1, le=100)]
 StartingAfter = Annotated[str | None, Query(description="Last id of the previous page.")]
 CustomerFilter = Annotated[str | None, Query(description="cus_...")]
+ExternalIdFilter = Annotated[str | None, Query(max_length=100, description="Your own reference: exact match.")]
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 
 

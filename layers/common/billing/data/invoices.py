@@ -5,6 +5,7 @@ T#<tenant>#<mode> / INVOICE#<id>                 an invoice     while pending, i
                                                                 PENDING#<tenant>#<mode> / <id>; once authorized, gsi1:
                                                                 data/receivables.py (OPEN, CREDIT)
 T#<tenant>#<mode> / CREDITED#<invoice>#<note>    a credit note (or debit note) adjusting that invoice
+T#<tenant>#<mode> / EXTERNAL#invoice#<ref>       the client's own reference to it (data/external_ids.py)
 T#<tenant>#<mode> / SEQUENCE#<pto>#<type>        what was sent to ARCA and not yet settled (numbers, payloads)
 PDF_OUTBOX#<tenant>#<mode> / <first invoice id>  authorized vouchers whose PDF request may not have reached the queue
 (the CAE worker's lease is in data/leases.py)
@@ -18,6 +19,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.transactions import TransactWrite
 
+from billing.data import external_ids
 from billing.data.models import IndexedItem, TableItem, all_of, condition_failed, newest_first, transactions
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
@@ -144,18 +146,26 @@ def _link_key(invoice_id: str, note_id: str) -> str:
 
 
 def insert(record: InvoiceRecord, adjusts: list[str]) -> None:
-    """A new voucher, filed under each invoice it adjusts (a note) in the same transaction."""
-    if not adjusts:
+    """A new voucher, filed under each invoice it adjusts (a note) and holding the client's reference (its stored
+    `external_id`) in the same transaction; ExternalIdTaken when another resource holds that reference."""
+    external_id = record.fields.get("external_id")
+    if not adjusts and external_id is None:
         return save(record)
     record.updated_at = timestamp()
+    claimed = None
     try:
         with TransactWrite(connection=transactions()) as transaction:
+            if external_id is not None:  # first: its cancellation reason is the first one
+                claimed = external_ids.claim(record.pk, external_ids.INVOICE, external_id, record.invoice_id)
+                transaction.save(claimed, condition=external_ids.unclaimed())
             transaction.save(record)
             for invoice_id in adjusts:
                 transaction.save(
                     AdjustmentLink(record.pk, _link_key(invoice_id, record.invoice_id), note_id=record.invoice_id)
                 )
     except TransactWriteError as error:
+        if claimed is not None:
+            external_ids.raise_if_taken(error, claimed, 0)
         if error.cause_response_code == "TransactionCanceledException":
             raise _changed_meanwhile() from None
         raise
@@ -197,7 +207,15 @@ def find(scope: Scope, invoice_id: str) -> InvoiceRecord | None:
 
 
 def delete(record: InvoiceRecord) -> None:
-    record.delete(condition=InvoiceRecord.version == record.version)
+    """Delete the voucher (version-checked) and free the client's reference it holds, together."""
+    unchanged = InvoiceRecord.version == record.version
+    external_id = record.fields.get("external_id")
+    if external_id is None:
+        record.delete(condition=unchanged)
+        return
+    with TransactWrite(connection=transactions()) as transaction:
+        transaction.delete(record, condition=unchanged)
+        transaction.delete(external_ids.released(record.pk, external_ids.INVOICE, external_id))
 
 
 def pending(scope: Scope, limit: int, *, after: str | None = None) -> list[InvoiceRecord]:
@@ -248,8 +266,10 @@ def listing(
     voucher_type: int | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    external_id: str | None = None,
 ) -> Iterator[InvoiceRecord]:
-    """The scope's vouchers, newest first, after the cursor, with these filters (applied by DynamoDB)."""
+    """The scope's vouchers, newest first, after the cursor, with these filters (applied by DynamoDB); with
+    `external_id`, the one voucher that reference names, read by its key, if the other filters keep it."""
     condition = all_of(
         InvoiceRecord.customer_id == customer if customer else None,
         InvoiceRecord.status == status if status else None,
@@ -257,7 +277,40 @@ def listing(
         InvoiceRecord.issue_date >= date_from if date_from else None,
         InvoiceRecord.issue_date <= date_to if date_to else None,
     )
+    if external_id is not None:
+        owner = external_ids.owner(scope, external_ids.INVOICE, external_id)
+        if owner is None:
+            return iter(())
+        key = InvoiceRecord.sk == f"INVOICE#{owner}"
+        return InvoiceRecord.query(partition(scope), key, filter_condition=condition, consistent_read=True)
     return newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition, starting_after=starting_after)
+
+
+def find_by_number(scope: Scope, point_of_sale: int, voucher_type: int, number: int) -> InvoiceRecord | None:
+    """Our voucher with this ARCA identification (point of sale, type, number), if it is ours."""
+    condition = (
+        (InvoiceRecord.point_of_sale == point_of_sale)
+        & (InvoiceRecord.voucher_type == voucher_type)
+        & (InvoiceRecord.number == number)
+    )
+    return next(newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition), None)
+
+
+def last_voucher_date(scope: Scope, point_of_sale: int, voucher_type: int) -> str | None:
+    """The latest date (YYYY-MM-DD) among the dated vouchers of this numbering that ARCA has or will have: pending
+    ones, and the newest authorized one (ARCA keeps authorized dates in number order, so older ones are earlier)."""
+    condition = (
+        (InvoiceRecord.point_of_sale == point_of_sale)
+        & (InvoiceRecord.voucher_type == voucher_type)
+        & InvoiceRecord.status.is_in(InvoiceStatus.PENDING.value, InvoiceStatus.AUTHORIZED.value)
+        & InvoiceRecord.issue_date.exists()
+    )
+    latest = None
+    for record in newest_first(InvoiceRecord, partition(scope), "INVOICE", condition=condition):
+        latest = max(latest or record.issue_date, record.issue_date)
+        if record.status == InvoiceStatus.AUTHORIZED:
+            break
+    return latest
 
 
 # ---------------------------------------------------------------- in-flight batches

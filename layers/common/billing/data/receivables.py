@@ -4,6 +4,7 @@ DynamoDB compares and adds them exactly.
 
 T#<tenant>#<mode> / PAYMENT#<id>                 a payment        gsi1 while it has credit left:
                                                                    CREDIT#<tenant>#<mode> / <customer>#<date>#<id>
+T#<tenant>#<mode> / EXTERNAL#payment#<ref>       the client's own reference to a payment (data/external_ids.py)
 T#<tenant>#<mode> / COUNTER#RECEIPT              the last receipt number
 ACCOUNTS#<tenant>#<mode> / <customer>            the customer's totals, what is open per due date, and the net of
                                                  its movements per month (the statement's checkpoints)
@@ -22,6 +23,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from billing.data import external_ids
 from billing.data import invoices as vouchers
 from billing.data.invoices import InvoiceRecord, partition
 from billing.data.models import Gsi1, IndexedItem, TableItem, all_of, newest_first, transactions
@@ -167,14 +169,22 @@ def payments(
     status: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    external_id: str | None = None,
 ) -> Iterator[PaymentRecord]:
-    """The scope's payments, newest first, after the cursor, with these filters (applied by DynamoDB)."""
+    """The scope's payments, newest first, after the cursor, with these filters (applied by DynamoDB); with
+    `external_id`, the one payment that reference names, read by its key, if the other filters keep it."""
     condition = all_of(
         PaymentRecord.customer_id == customer if customer else None,
         PaymentRecord.status == status if status else None,
         PaymentRecord.date >= date_from if date_from else None,
         PaymentRecord.date <= date_to if date_to else None,
     )
+    if external_id is not None:
+        owner = external_ids.owner(scope, external_ids.PAYMENT, external_id)
+        if owner is None:
+            return iter(())
+        key = PaymentRecord.sk == _payment_key(owner)
+        return PaymentRecord.query(partition(scope), key, filter_condition=condition, consistent_read=True)
     return newest_first(PaymentRecord, partition(scope), "PAYMENT", condition=condition, starting_after=starting_after)
 
 
@@ -365,6 +375,11 @@ class Changes:
     def insert(self, record: Model) -> None:
         """A new item: the transaction fails if it exists."""
         self.save(record, condition=type(record).sk.does_not_exist())
+
+    def claim_reference(self, payment: PaymentRecord, external_id: str) -> None:
+        """The client's reference names this new payment; the transaction fails (a lost race) if it names another."""
+        claimed = external_ids.claim(payment.pk, external_ids.PAYMENT, external_id, payment.payment_id)
+        self.save(claimed, condition=external_ids.unclaimed())
 
     def next_receipt(self, counter: CounterRecord, number: int) -> None:
         """Receipt numbers without gaps or repeats: the counter moves only if nobody else moved it meanwhile."""

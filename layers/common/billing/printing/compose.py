@@ -28,9 +28,12 @@ _TRIBUTES = {
     "provincial_tax": ("Impuestos provinciales", "Provincial taxes"),
     "municipal_tax": ("Impuestos municipales", "Municipal taxes"),
     "internal_tax": ("Impuestos internos", "Excise taxes"),
+    "iibb": ("Ingresos Brutos", "Gross income tax"),
     "iva_perception": ("Percepción de IVA", "VAT perception"),
     "iibb_perception": ("Percepción de Ingresos Brutos", "Gross income tax perception"),
     "municipal_perception": ("Percepción municipal", "Municipal perception"),
+    "other_perception": ("Otras percepciones", "Other perceptions"),
+    "iva_perception_no_categorizado": ("Percepción de IVA a no categorizado", "VAT perception (not categorized)"),
     "other": ("Otros tributos", "Other taxes"),
 }
 # Ley 27.743: national indirect taxes other than VAT, printed apart on B vouchers to consumidores finales
@@ -77,6 +80,17 @@ def _line(line: dict, letter: str) -> SheetLine:
     )
 
 
+def _final_price_subtotal(
+    lines: tuple[SheetLine, ...], tributes: tuple[TributeAmount, ...], total: Decimal, discount: Decimal
+) -> tuple[Decimal, Decimal]:
+    """B prints final prices throughout: the subtotal is what its lines add up to, and the global discount what
+    takes that to the total (VAT included), so the column adds up to the cent."""
+    subtotal = sum((line.amount for line in lines), Decimal(0))
+    if not discount:
+        return subtotal, discount
+    return subtotal, subtotal + sum((tribute.amount for tribute in tributes), Decimal(0)) - total
+
+
 def _tribute(tribute: dict, language: str) -> TributeAmount:
     spanish, english = _TRIBUTES[tribute["type"]]
     described = tribute.get("description") or (spanish if language == "es" else english)
@@ -112,6 +126,11 @@ def compose_sheet(invoice: Invoice, issuer: Issuer, logo: bytes | None) -> Invoi
             ),
         )
     second = invoice.second_due_date
+    lines = tuple(_line(line, invoice.letter) for line in invoice.lines)
+    tributes = tuple(_tribute(tribute, language) for tribute in invoice.tributes)
+    subtotal, discount = Decimal(totals.subtotal), Decimal(totals.discount)
+    if invoice.letter == "B":
+        subtotal, discount = _final_price_subtotal(lines, tributes, Decimal(totals.total), discount)
     return InvoiceSheet(
         language=language,
         issuer=IssuerBlock(
@@ -144,15 +163,15 @@ def compose_sheet(invoice: Invoice, issuer: Issuer, logo: bytes | None) -> Invoi
         payment_due=date.fromisoformat(invoice.payment_due) if invoice.payment_due else None,
         currency=invoice.currency,
         exchange_rate=Decimal(invoice.exchange_rate),
-        lines=tuple(_line(line, invoice.letter) for line in invoice.lines),
+        lines=lines,
         totals=Totals(
-            subtotal=Decimal(totals.subtotal),
-            discount=Decimal(totals.discount),
+            subtotal=subtotal,
+            discount=discount,
             net_taxed=Decimal(totals.net_taxed),
             vat=tuple(VatAmount(vat.rate, Decimal(vat.base), Decimal(vat.amount)) for vat in totals.vat_breakdown),
             exempt=Decimal(totals.exempt),
             not_taxed=Decimal(totals.not_taxed),
-            tributes=tuple(_tribute(tribute, language) for tribute in invoice.tributes),
+            tributes=tributes,
             total=Decimal(totals.total),
         ),
         cae=invoice.cae,

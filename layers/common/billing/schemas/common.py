@@ -24,6 +24,15 @@ def _text(value: object) -> object:
 
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Text = Annotated[str, BeforeValidator(_text)]
+ExternalId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="Your own reference (an ERP number): unique per account and mode among existing records.",
+    ),
+]
 Metadata = Annotated[
     dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=500)]], Field(max_length=20)
 ]

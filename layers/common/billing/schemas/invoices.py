@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from billing.domain.receivables import PaymentStatus
 from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.domain.vouchers.types import Concept, Letter, TributeType, VatRate, VoucherKind
-from billing.schemas.common import Input, Metadata
+from billing.schemas.common import ExternalId, Input, Metadata
 
 Amount = Annotated[str | int | float, Field(description='A decimal, as a string ("1000.00") or a JSON number.')]
 
@@ -30,7 +30,7 @@ class LineInput(Input):
 
 
 class TributeInput(Input):
-    type: TributeType
+    type: TributeType = Field(description="ARCA's tribute table (FEParamGetTiposTributos), by name.")
     base: Amount
     rate: Amount | None = Field(default=None, description="Percent; the amount is base x rate / 100 when omitted.")
     amount: Amount | None = None
@@ -61,6 +61,11 @@ class InvoiceCreate(Input):
     letter: Letter | None = Field(default=None, description="Derived from the IVA conditions.")
     voucher_type: int | None = Field(default=None, description="ARCA code (1, 6, 11, ...), instead of kind + letter.")
     date: datetime.date | None = Field(default=None, description="Voucher date; by default the day ARCA authorizes it.")
+    allow_future_date: bool = Field(
+        default=False,
+        description="Issue a voucher dated after today: until that day ARCA refuses every voucher of its point of sale "
+        "and type dated earlier (ARCA 10016).",
+    )
     concept: Concept = Concept.PRODUCTS
     service_start: datetime.date | None = None
     service_end: datetime.date | None = None
@@ -75,6 +80,7 @@ class InvoiceCreate(Input):
     second_due_date: SecondDueDateInput | None = None
     total: Amount | None = Field(default=None, description="Optional: checked against the computed total.")
     draft: bool = Field(default=False, description="Keep as a draft; authorize later with POST .../issue.")
+    external_id: ExternalId | None = None
     metadata: Metadata = Field(default_factory=dict)
 
 
@@ -143,6 +149,7 @@ class Invoice(BaseModel):
     tributes: list[dict]
     associated_vouchers: list[dict]
     adjusts: list[str] = Field(default_factory=list, description="The invoices (inv_...) a note adjusts.")
+    external_id: str | None = Field(default=None, description="Your own reference, as sent.")
     second_due_date: dict | None
     totals: InvoiceTotals
     cae: str | None

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from billing.domain.receivables import Method
-from billing.schemas.common import Input, Metadata
+from billing.schemas.common import ExternalId, Input, Metadata
 from billing.schemas.invoices import Amount
 
 MethodName = Method
@@ -43,6 +43,7 @@ class PaymentCreate(Input):
         description="What the payment settles. Omitted: the oldest-due invoices first. Anything not allocated becomes "
         "the customer's credit.",
     )
+    external_id: ExternalId | None = None
     metadata: Metadata = Field(default_factory=dict)
 
 
@@ -93,6 +94,7 @@ class Payment(BaseModel):
     unallocated: str = Field(description="What is left as the customer's credit.")
     voided: VoidInfo | None = None
     created_by: str
+    external_id: str | None = Field(default=None, description="Your own reference, as sent.")
     metadata: dict[str, str]
     created_at: str
     updated_at: str

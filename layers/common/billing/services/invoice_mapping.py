@@ -26,6 +26,7 @@ from billing.domain.vouchers import (
     VoucherKind,
     full_number,
 )
+from billing.domain.vouchers.notes import VoucherAmount
 from billing.schemas.invoices import AdjustmentInput, Invoice, InvoiceCreate
 from billing.schemas.setup import Issuer
 
@@ -171,6 +172,7 @@ def document(
                 {"rate": vat.rate.value, "base": _money(vat.base), "amount": _money(vat.amount)} for vat in computed.vat
             ],
         },
+        "external_id": body.external_id,
         "metadata": body.metadata,
         "issuer": issuer.model_dump(mode="json", exclude=ISSUER_SNAPSHOT_EXCLUDES),
     }
@@ -202,6 +204,12 @@ def view(scope: Scope, record: InvoiceRecord) -> Invoice:
         updated_at=record.updated_at,
         **_receivable(record),
     )
+
+
+def voucher_amount(record: InvoiceRecord) -> VoucherAmount:
+    """A stored voucher's total in its own currency and rate, for credit ceilings."""
+    fields = record.fields
+    return VoucherAmount(Decimal(fields["totals"]["total"]), fields["currency"], Decimal(fields["exchange_rate"]))
 
 
 def _receivable(record: InvoiceRecord) -> dict[str, Any]:

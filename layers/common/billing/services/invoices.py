@@ -5,6 +5,8 @@ from decimal import Decimal
 from typing import Any
 
 from billing.clients import queues
+from billing.clients.arca.errors import ArcaUnavailable
+from billing.data import external_ids
 from billing.data import invoices as store
 from billing.data.invoices import InvoiceRecord
 from billing.data.models import first_page
@@ -18,24 +20,29 @@ from billing.domain.vouchers import (
     PESOS,
     AssociatedVoucher,
     ComputedVoucher,
+    Concept,
     VoucherKind,
     arca_detail,
     check_credit_note_total,
     compute_voucher,
+    full_number,
 )
-from billing.domain.vouchers.lifecycle import InvoiceStatus, check_deletable
+from billing.domain.vouchers.acceptance import check_reference_rate, check_voucher_date
+from billing.domain.vouchers.lifecycle import InvoiceStatus, check_deletable, check_move
+from billing.domain.vouchers.notes import VoucherAmount, credit_left
 from billing.schemas.common import ListPage
 from billing.schemas.invoices import Invoice, InvoiceCreate, InvoicePreview
 from billing.schemas.setup import Issuer
-from billing.services import customers, receiver_checks, setup
+from billing.services import customers, receiver_checks, references, setup
 from billing.services import invoice_mapping as mapping
 from billing.services.tenants import get_tenant
 
 NUMBER_AND_DATE = ("CbteDesde", "CbteHasta", "CbteFch")
+REFERENCE_KIND = external_ids.INVOICE
 
 
 def _associated(scope: Scope, body: InvoiceCreate) -> tuple[tuple[AssociatedVoucher, ...], list[InvoiceRecord]]:
-    """The vouchers a note adjusts; ours are referenced by id and must be authorized, for the same customer."""
+    """The vouchers a note adjusts; ours (by id, or by ARCA number) must be authorized, for the same customer."""
     vouchers, ours = [], []
     for index, item in enumerate(body.associated_vouchers):
         param = f"associated_vouchers[{index}]"
@@ -44,20 +51,24 @@ def _associated(scope: Scope, body: InvoiceCreate) -> tuple[tuple[AssociatedVouc
                 raise InvalidField(
                     "Give either invoice, or voucher_type, point_of_sale and number.", code="missing_field", param=param
                 )
-            vouchers.append(AssociatedVoucher(item.voucher_type, item.point_of_sale, item.number, item.date))
-            continue
-        record = store.find(scope, item.invoice) if has_prefix(item.invoice, "inv") else None
+            record = store.find_by_number(scope, item.point_of_sale, item.voucher_type, item.number)
+            if record is None:  # not ours: ARCA checks it exists (10040)
+                vouchers.append(AssociatedVoucher(item.voucher_type, item.point_of_sale, item.number, item.date))
+                continue
+        else:
+            record = store.find(scope, item.invoice) if has_prefix(item.invoice, "inv") else None
         if record is None:
             raise InvalidField(f"No such invoice: {item.invoice}.", code="resource_missing", param=f"{param}.invoice")
+        label = item.invoice or f"{full_number(item.point_of_sale, item.number)} (type {item.voucher_type})"
         if record.status != InvoiceStatus.AUTHORIZED:
             raise InvalidField(
-                f"{item.invoice} is {record.status}; only authorized vouchers can be adjusted.",
+                f"{label} is {record.status}; only authorized vouchers can be adjusted.",
                 code="not_authorized",
                 param=f"{param}.invoice",
             )
         if record.customer_id != body.customer:
             raise InvalidField(
-                f"{item.invoice} belongs to another customer.", code="customer_mismatch", param=f"{param}.invoice"
+                f"{label} belongs to another customer.", code="customer_mismatch", param=f"{param}.invoice"
             )
         issued = date.fromisoformat(record.issue_date)
         vouchers.append(
@@ -112,27 +123,62 @@ def _customer(scope: Scope, customer_id: str):
         raise InvalidField(f"No such customer: {customer_id}.", code="resource_missing", param="customer") from None
 
 
-def _credited_so_far(scope: Scope, invoice_id: str) -> Decimal:
-    """What earlier credit notes (not rejected) already credit against `invoice_id`."""
-    return sum(
-        (
-            Decimal(note.fields["totals"]["total"])
-            for note in store.notes_adjusting(scope, invoice_id)
-            if note.fields["kind"] == VoucherKind.CREDIT_NOTE.value and note.status != InvoiceStatus.REJECTED
-        ),
-        Decimal(0),
-    )
+def _earlier_credit_notes(scope: Scope, invoice_id: str) -> list[VoucherAmount]:
+    """The credit notes (not rejected) filed under `invoice_id`, read by that invoice's key."""
+    return [
+        mapping.voucher_amount(note)
+        for note in store.notes_adjusting(scope, invoice_id)
+        if note.fields["kind"] == VoucherKind.CREDIT_NOTE and note.status != InvoiceStatus.REJECTED
+    ]
 
 
 def _check_credit(scope: Scope, computed: ComputedVoucher, credited: list[InvoiceRecord]) -> None:
-    if computed.kind is not VoucherKind.CREDIT_NOTE:
+    """A credit note credits at most what is left of our vouchers it cites, compared in the note's currency."""
+    if computed.kind is not VoucherKind.CREDIT_NOTE or not credited:
         return
-    remaining = sum(
-        (Decimal(record.fields["totals"]["total"]) - _credited_so_far(scope, record.invoice_id) for record in credited),
+    note = VoucherAmount(computed.totals.total, computed.currency, computed.exchange_rate)
+    left = sum(
+        (
+            credit_left(mapping.voucher_amount(record), _earlier_credit_notes(scope, record.invoice_id), note)
+            for record in credited
+        ),
         Decimal(0),
     )
-    if credited:
-        check_credit_note_total(computed.totals.total, remaining)
+    check_credit_note_total(note.total, left)
+
+
+def _check_acceptance(scope: Scope, computed: ComputedVoucher, body: InvoiceCreate, point_of_sale: int) -> None:
+    """What ARCA would refuse after a 202: the date against today and the numbering's last voucher, and a given
+    foreign rate against ARCA's reference (docs/fiscal-rules.md)."""
+    _check_date(scope, point_of_sale, computed.voucher_type, computed.concept, body.date, body.allow_future_date)
+    if body.exchange_rate is not None and computed.currency != PESOS:
+        reference = _reference_rate(scope, computed.currency)
+        if reference is not None:
+            check_reference_rate(computed.exchange_rate, reference, computed.currency)
+
+
+def _check_date(
+    scope: Scope, point_of_sale: int, voucher_type: int, concept: Concept, given: date | None, allow_future: bool
+) -> None:
+    today = today_ar()
+    last = store.last_voucher_date(scope, point_of_sale, voucher_type)
+    check_voucher_date(
+        given or today,
+        concept,
+        today=today,
+        last_date=date.fromisoformat(last) if last else None,
+        allow_future_date=allow_future,
+    )
+
+
+def _reference_rate(scope: Scope, currency: str) -> Decimal | None:
+    """ARCA's rate for `currency`; None while ARCA cannot be reached (the CAE worker then hears ARCA's verdict)."""
+    from billing.services import arca_queries  # loads zeep: only when ARCA must be asked
+
+    try:
+        return Decimal(arca_queries.exchange_rate(scope, currency)["rate"])
+    except ArcaUnavailable:
+        return None
 
 
 def _compute(scope: Scope, body: InvoiceCreate) -> tuple[Issuer, Any, ComputedVoucher, list[InvoiceRecord], date]:
@@ -148,8 +194,10 @@ def _compute(scope: Scope, body: InvoiceCreate) -> tuple[Issuer, Any, ComputedVo
         receiver=IvaCondition(customer.iva_condition),
         receiver_document=DocumentType(customer.document_type),
         issue_date=issue_date,
+        receiver_document_number=customer.document_number,
     )
     _check_credit(scope, computed, credited)
+    _check_acceptance(scope, computed, body, body.point_of_sale)
     return issuer, customer, computed, credited, issue_date
 
 
@@ -169,6 +217,7 @@ def preview_invoice(scope: Scope, body: InvoiceCreate) -> InvoicePreview:
 
 def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
     """Validate and compute everything, store it, and queue it for ARCA (unless it is a draft)."""
+    references.require_free(scope, REFERENCE_KIND, body.external_id)
     issuer, customer, computed, credited, issue_date = _compute(scope, body)
     receiver_check = receiver_checks.check_before_queueing(scope, customer, computed.letter, computed.kind)
     request = arca_detail(
@@ -192,7 +241,10 @@ def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
         document={**mapping.document(body, computed, customer, credited, issuer), "receiver_check": receiver_check},
         arca_request=mapping.text(request),
     )
-    store.insert(record, adjusts=[adjusted.invoice_id for adjusted in credited])
+    try:
+        store.insert(record, adjusts=[adjusted.invoice_id for adjusted in credited])
+    except external_ids.ExternalIdTaken as error:  # another request took it since the check
+        raise references.taken(REFERENCE_KIND, body.external_id, error.owner) from None
     if record.status == InvoiceStatus.PENDING:
         _queue(scope, record)
     return mapping.view(scope, record)
@@ -219,6 +271,11 @@ def get_invoice(scope: Scope, invoice_id: str) -> Invoice:
 
 def issue_draft(scope: Scope, invoice_id: str) -> Invoice:
     record = _record(scope, invoice_id)
+    check_move(record.status, InvoiceStatus.PENDING)  # only drafts are issued
+    # the day has moved since the draft was made; a future date was allowed when it was made
+    issued = date.fromisoformat(record.issue_date) if record.issue_date else None
+    concept = Concept(record.fields["concept"])
+    _check_date(scope, int(record.point_of_sale), int(record.voucher_type), concept, issued, allow_future=True)
     store.set_status(record, scope, InvoiceStatus.PENDING)
     store.save(record)
     queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, record.invoice_id)
@@ -231,7 +288,16 @@ def delete_invoice(scope: Scope, invoice_id: str) -> None:
     store.delete(record)
 
 
+def delete_invoice_by_external_id(scope: Scope, external_id: str) -> None:
+    """Delete by the client's own reference, under the same rules as by id."""
+    owner = references.owner(scope, REFERENCE_KIND, external_id)
+    if owner is None:
+        raise NotFound(f"No invoice has external_id {external_id!r}.", param="external_id")
+    delete_invoice(scope, owner)
+
+
 def list_invoices(scope: Scope, *, limit: int, starting_after: str | None = None, **filters) -> ListPage[Invoice]:
-    """A page of vouchers, newest first; `filters` are those of `data.invoices.listing` (customer, status, ...)."""
+    """A page of vouchers, newest first; `filters` are those of `data.invoices.listing` (customer, status,
+    external_id, ...)."""
     page, has_more = first_page(store.listing(scope, starting_after=starting_after, **filters), limit)
     return ListPage[Invoice](data=[mapping.view(scope, r) for r in page], has_more=has_more)

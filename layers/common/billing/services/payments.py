@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from billing.data import external_ids
 from billing.data import invoices as store
 from billing.data import receivables as data
 from billing.data.invoices import InvoiceRecord
@@ -33,8 +34,10 @@ from billing.schemas.payments import (
     Payment,
     PaymentCreate,
 )
-from billing.services import customers
+from billing.services import customers, references
 from billing.services.receivables import retrying
+
+REFERENCE_KIND = external_ids.PAYMENT
 
 
 def receipt_concept(number: int) -> str:
@@ -56,6 +59,7 @@ def view(scope: Scope, record: PaymentRecord) -> Payment:
         unallocated=format_cents(record.credit_cents),
         voided=fields.get("voided"),
         created_by=fields["created_by"],
+        external_id=fields.get("external_id"),
         metadata=fields["metadata"],
         created_at=record.created_at,
         updated_at=record.updated_at,
@@ -157,6 +161,7 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
     payment_id = new_id("pay")
 
     def attempt() -> PaymentRecord:
+        references.require_free(scope, REFERENCE_KIND, body.external_id)  # again after a lost race: maybe to it
         counter = data.receipt_counter(scope)
         if body.allocations is not None:
             allocations = _requested(scope, customer.id, body.allocations, total, "the payment")
@@ -179,11 +184,14 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
                     {"invoice": r.invoice_id, "amount_cents": c, "applied_at": now} for r, c in allocations
                 ],
                 "metadata": body.metadata,
+                "external_id": body.external_id,
                 "created_by": created_by,
             },
         )
         changes = Changes(scope)
         changes.insert(record)
+        if body.external_id is not None:
+            changes.claim_reference(record, body.external_id)
         changes.next_receipt(counter, number)
         for invoice, cents in allocations:
             changes.move_balance(invoice, paid=cents)
@@ -214,7 +222,8 @@ def get_payment(scope: Scope, payment_id: str) -> Payment:
 
 
 def list_payments(scope: Scope, *, limit: int, starting_after: str | None = None, **filters) -> ListPage[Payment]:
-    """A page of payments, newest first; `filters` are those of `data.receivables.payments` (customer, status, ...)."""
+    """A page of payments, newest first; `filters` are those of `data.receivables.payments` (customer, status,
+    external_id, ...)."""
     page, has_more = first_page(data.payments(scope, starting_after=starting_after, **filters), limit)
     return ListPage[Payment](data=[view(scope, r) for r in page], has_more=has_more)
 

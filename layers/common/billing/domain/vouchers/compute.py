@@ -30,6 +30,7 @@ from billing.domain.vouchers.types import (
     PESOS,
     Concept,
     Letter,
+    TributeType,
     VatRate,
     VoucherKind,
     as_choice,
@@ -41,6 +42,10 @@ from billing.domain.vouchers.types import (
 
 # RG 5700 (docs/arca-rules.md section 6): a consumidor final must be identified from this amount in pesos (ARCA 10015)
 CONSUMIDOR_FINAL_THRESHOLD = Decimal("10000000")
+# The letters a consumidor final receives: B from a responsable inscripto, C from anyone else (RG 1415, RG 5700)
+CONSUMIDOR_FINAL_LETTERS = (Letter.B, Letter.C)
+# ARCA's generic CUIT of a "Sujeto No Categorizado": a B to it with net + VAT carries tribute 13 (ARCA 10067)
+NO_CATEGORIZADO_CUIT = "23000000000"
 EXCHANGE_RATE_DECIMALS = 6
 EXCHANGE_RATE_INTEGER_DIGITS = 4  # MonCotiz is 4 integer + 6 decimals (docs/arca-rules.md 3.2)
 POINT_OF_SALE_RANGE = (1, 99998)  # docs/arca-rules.md 3.2
@@ -96,6 +101,7 @@ def compute_voucher(
     receiver: IvaCondition,
     receiver_document: DocumentType,
     issue_date: date,
+    receiver_document_number: str | None = None,
 ) -> ComputedVoucher:
     """Every rule of the voucher checked (InvalidField naming the field on the first broken one), amounts computed."""
     kind, letter = resolve_kind_and_letter(draft, issuer, receiver)
@@ -106,6 +112,7 @@ def compute_voucher(
     lines, buckets, vat, tributes, totals = compute_amounts(draft, letter)
     check_client_total(draft.total, totals.total)
     check_consumidor_final(letter, receiver_document, totals.total, exchange_rate)
+    check_no_categorizado_perception(letter, receiver_document_number, totals, tributes)
     return ComputedVoucher(
         kind=kind,
         letter=letter,
@@ -351,14 +358,30 @@ def check_client_total(sent: Decimal | None, computed: Decimal) -> None:
 
 
 def check_consumidor_final(letter: Letter, document: DocumentType, total: Decimal, exchange_rate: Decimal) -> None:
-    """B to an anonymous consumidor final (DocTipo 99) at or above the RG 5700 threshold in pesos (ARCA 10015)."""
+    """B or C to an anonymous consumidor final (DocTipo 99) at or above the RG 5700 threshold in pesos (10015)."""
     in_pesos = total * exchange_rate
-    if letter is Letter.B and document is DocumentType.CONSUMIDOR_FINAL and in_pesos >= CONSUMIDOR_FINAL_THRESHOLD:
+    anonymous = document is DocumentType.CONSUMIDOR_FINAL
+    if letter in CONSUMIDOR_FINAL_LETTERS and anonymous and in_pesos >= CONSUMIDOR_FINAL_THRESHOLD:
         raise InvalidField(
             f"From {format_money(CONSUMIDOR_FINAL_THRESHOLD)} pesos a consumidor final must be identified (RG 5700): "
             f"this voucher is {format_money(in_pesos)} pesos; bill a customer identified by DNI, CUIL, CDI or CUIT.",
             code="customer_identification_required",
             param="customer",
+        )
+
+
+def check_no_categorizado_perception(
+    letter: Letter, document_number: str | None, totals: Totals, tributes: list[ComputedTribute]
+) -> None:
+    """A B to ARCA's No Categorizado CUIT with net + VAT above zero carries tribute 13 (RG 2126; ARCA 10067)."""
+    if letter is not Letter.B or document_number != NO_CATEGORIZADO_CUIT or totals.net + totals.vat <= 0:
+        return
+    if not any(tribute.type is TributeType.IVA_PERCEPTION_NO_CATEGORIZADO for tribute in tributes):
+        raise InvalidField(
+            "A B voucher to a Sujeto No Categorizado (CUIT 23000000000) carries the IVA perception of RG 2126: add "
+            "a tribute of type iva_perception_no_categorizado (ARCA 10067).",
+            code="perception_required",
+            param="tributes",
         )
 
 

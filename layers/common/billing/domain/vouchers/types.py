@@ -173,15 +173,19 @@ _VAT_IDS = {
 
 
 class TributeType(StrEnum):
-    """docs/arca-rules.md 4.6 (Tributo.Id)."""
+    """ARCA's whole tribute table (FEParamGetTiposTributos, docs/arca-rules.md 4.6; Tributo.Id)."""
 
     NATIONAL_TAX = "national_tax"
     PROVINCIAL_TAX = "provincial_tax"
     MUNICIPAL_TAX = "municipal_tax"
     INTERNAL_TAX = "internal_tax"
+    IIBB = "iibb"
     IVA_PERCEPTION = "iva_perception"
     IIBB_PERCEPTION = "iibb_perception"
     MUNICIPAL_PERCEPTION = "municipal_perception"
+    OTHER_PERCEPTION = "other_perception"
+    # RG 2126; ARCA 10067 demands it (docs/arca-rules.md 3.7)
+    IVA_PERCEPTION_NO_CATEGORIZADO = "iva_perception_no_categorizado"
     OTHER = "other"  # ARCA requires a description (10042)
 
     @property
@@ -194,9 +198,12 @@ _TRIBUTE_IDS = {
     TributeType.PROVINCIAL_TAX: 2,
     TributeType.MUNICIPAL_TAX: 3,
     TributeType.INTERNAL_TAX: 4,
+    TributeType.IIBB: 5,
     TributeType.IVA_PERCEPTION: 6,
     TributeType.IIBB_PERCEPTION: 7,
     TributeType.MUNICIPAL_PERCEPTION: 8,
+    TributeType.OTHER_PERCEPTION: 9,
+    TributeType.IVA_PERCEPTION_NO_CATEGORIZADO: 13,
     TributeType.OTHER: 99,
 }
 
