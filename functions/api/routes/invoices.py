@@ -53,6 +53,8 @@ def list_invoices(
     voucher_type: Annotated[int | None, Query(description="ARCA code")] = None,
     date_from: IsoDate = None,
     date_to: IsoDate = None,
+    subscription: Annotated[str | None, Query(description="sub_...: the invoices a subscription's runs made")] = None,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM: a subscription period")] = None,
 ) -> ListPage[Invoice]:
     return invoices.list_invoices(
         scope(router),
@@ -63,6 +65,8 @@ def list_invoices(
         voucher_type=voucher_type,
         date_from=date_from,
         date_to=date_to,
+        subscription=subscription,
+        period=period,
     )
 
 

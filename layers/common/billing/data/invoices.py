@@ -74,6 +74,8 @@ class InvoiceRecord(IndexedItem):
     credited_cents = NumberAttribute(null=True)  # reduced by credit notes (and their credit applied)
     credit_cents = NumberAttribute(null=True)  # credit notes: credit not applied to any invoice yet
     due_date = UnicodeAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)  # made by a billing run for this subscription (data/subscriptions.py)
+    period = UnicodeAttribute(null=True)  # and this period, YYYY-MM
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -248,9 +250,13 @@ def listing(
     voucher_type: int | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    subscription: str | None = None,
+    period: str | None = None,
 ) -> Iterator[InvoiceRecord]:
     """The scope's vouchers, newest first, after the cursor, with these filters (applied by DynamoDB)."""
     condition = all_of(
+        InvoiceRecord.subscription_id == subscription if subscription else None,
+        InvoiceRecord.period == period if period else None,
         InvoiceRecord.customer_id == customer if customer else None,
         InvoiceRecord.status == status if status else None,
         InvoiceRecord.voucher_type == voucher_type if voucher_type else None,
