@@ -174,7 +174,7 @@ class StepAdjustment:
 
 
 def months_between(first: date, later: date) -> int:
-    """Whole months from `first` to `later` (the day of the month counts: Jan 31 -> Feb 28 is not a month)."""
+    """Whole months from `first` to `later`, counted as periods are (Jan 31 -> Feb 28 is a month, -> Feb 27 not)."""
     months = (later.year - first.year) * 12 + later.month - first.month
     return months if add_months(first, months) <= later else months - 1
 
