@@ -27,8 +27,8 @@ def bill(record: SQSRecord, context: LambdaContext) -> None:
     result = billing_runs.run_pass(
         scope, request, seconds_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_SECONDS
     )
-    logger.info("billing pass", extra={"run": request.run_id, "invoiced": result.invoiced, "after": result.after})
-    if result.after is not None:
+    logger.info("billing pass", extra={"run": request.run_id, "invoiced": result.invoiced, "done": result.finished})
+    if not result.finished:
         queues.request_billing_runs([request.model_copy(update={"after": result.after})])
 
 

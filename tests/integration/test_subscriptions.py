@@ -165,7 +165,7 @@ def test_two_runs_at_once_make_one_invoice_per_subscription_and_period(tenant):
 
 
 def test_a_worker_killed_half_way_is_redelivered_and_finishes_without_doubles(tenant, arca):
-    made = [new_subscription(tenant)["id"] for _ in range(5)]
+    made = [new_subscription(tenant, start_date=add_months(this_month(), -2).isoformat())["id"] for _ in range(5)]
     fire_schedule()
     sqs = boto3.client("sqs")
     url = STACK.resource("BillingRunQueue").url
@@ -173,25 +173,38 @@ def test_a_worker_killed_half_way_is_redelivered_and_finishes_without_doubles(te
     request = BillingRunRequest.model_validate_json(message["Body"])
     checks = iter(range(100))
 
-    def dies_after_two_subscriptions() -> float:
-        if next(checks) == 2:
-            raise SystemExit("killed")  # the process goes away between two subscriptions
+    def dies_after_the_first_periods() -> float:
+        if next(checks) == 2:  # the pass checks its time before each chunk and each round of periods
+            raise SystemExit("killed")  # the process goes away with each subscription's oldest period invoiced
         return 60.0
 
     scope = Scope(request.tenant_id, request.mode)
     with pytest.raises(SystemExit):
-        billing_runs.run_pass(scope, request, dies_after_two_subscriptions)
-    assert sum(len(invoices_of(tenant, s)) for s in made) == 2
+        billing_runs.run_pass(scope, request, dies_after_the_first_periods)
+    assert [len(invoices_of(tenant, s)) for s in made] == [1] * 5
     # SQS delivers the message again once its visibility lapses
     result = load_function("billing_run").handler(invoicing.sqs_event([message], "BillingRunQueue"), Context())
     assert result["batchItemFailures"] == []
     run_worker()
     for subscription in made:
-        [invoice] = invoices_of(tenant, subscription)
-        assert invoice["status"] == "authorized"
-    assert len(arca.vouchers(cuit=30712345671)) == 5
+        invoices = invoices_of(tenant, subscription)
+        assert sorted(i["period"] for i in invoices) == [f"{add_months(this_month(), n):%Y-%m}" for n in (-2, -1, 0)]
+        assert {i["status"] for i in invoices} == {"authorized"}
+    assert len(arca.vouchers(cuit=30712345671)) == 15
     [run] = runs(tenant)
-    assert run["invoiced"] == 5 and run["status"] == "completed"
+    assert run["invoiced"] == 15 and run["status"] == "completed"
+
+
+def test_a_pass_out_of_time_carries_on_in_a_continuation(tenant):
+    made = [new_subscription(tenant)["id"] for _ in range(3)]
+    scope = Scope(tenant.tenant.tenant_id, "test")
+    request = BillingRunRequest(tenant_id=scope.tenant_id, mode=scope.mode, run_id="brun_t", trigger="api",
+                                as_of=today_ar())  # fmt: skip
+    out = billing_runs.run_pass(scope, request, lambda: 0.0)
+    assert (out.invoiced, out.finished, out.after) == (0, False, None)  # nothing done yet, nothing lost
+    assert all(invoices_of(tenant, s) == [] for s in made)
+    carried_on = billing_runs.run_pass(scope, request.model_copy(update={"after": out.after}), lambda: 60.0)
+    assert (carried_on.invoiced, carried_on.finished) == (3, True)
 
 
 def deliver_cae_messages_failing() -> int:

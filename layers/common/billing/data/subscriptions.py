@@ -254,44 +254,54 @@ def mark_invoice(invoice: InvoiceRecord, subscription_id: str, period_key: str) 
     invoice.subscription_id, invoice.period = subscription_id, period_key
 
 
-def insert_period_invoice(
-    scope: Scope,
-    invoice: InvoiceRecord,
-    subscription: SubscriptionRecord,
-    period_index: int,
-    period_key: str,
-    run_id: str,
-) -> None:
-    """The invoice, its period claim, the subscription's next period and the run's count, all or nothing.
+@dataclass(frozen=True)
+class PeriodInvoice:
+    invoice: InvoiceRecord
+    subscription: SubscriptionRecord
+    period_index: int
+    period_key: str
+
+
+MAX_PER_TRANSACTION = 25  # 3 items each and the run's: within DynamoDB's 100 items per transaction
+
+
+def insert_period_invoices(scope: Scope, entries: list[PeriodInvoice], run_id: str) -> None:
+    """Each invoice with its period claim and its subscription's next period, and the run's count, all or nothing.
 
     The claim's absence is the condition, so two runs (a schedule fired twice, a retried message, a hand-made run)
-    can never both invoice one period; the subscription must still be active and at this period.
+    can never both invoice one period; the subscription must still be active and at this period. At most one
+    period per subscription and MAX_PER_TRANSACTION entries.
     """
-    claim = PeriodClaim(
-        partition(scope),
-        claim_key(subscription.subscription_id, period_key),
-        invoice_id=invoice.invoice_id,
-        run_id=run_id,
-        created_at=timestamp(),
-    )
-    mark_invoice(invoice, subscription.subscription_id, period_key)
     run = RunRecord(partition(scope), f"RUN#{run_id}")
-    run_actions = [RunRecord.invoiced.add(1), RunRecord.run_id.set(run_id)]
-    if invoice.status == "pending":
-        run_actions.append(RunRecord.last_pending_invoice.set(invoice.invoice_id))
+    run_actions = [RunRecord.invoiced.add(len(entries)), RunRecord.run_id.set(run_id)]
+    pending = [entry.invoice.invoice_id for entry in entries if entry.invoice.status == "pending"]
+    if pending:
+        run_actions.append(RunRecord.last_pending_invoice.set(max(pending)))
+    now = timestamp()
     try:
         with TransactWrite(connection=transactions()) as transaction:
-            transaction.save(invoice, condition=InvoiceRecord.pk.does_not_exist())
-            transaction.save(claim, condition=PeriodClaim.pk.does_not_exist())
-            transaction.update(
-                subscription,
-                actions=[
-                    SubscriptionRecord.next_index.set(period_index + 1),
-                    SubscriptionRecord.updated_at.set(timestamp()),
-                ],
-                condition=(SubscriptionRecord.status == "active") & (SubscriptionRecord.next_index == period_index),
-                add_version_condition=False,
-            )
+            for entry in entries:
+                subscription_id = entry.subscription.subscription_id
+                mark_invoice(entry.invoice, subscription_id, entry.period_key)
+                claim = PeriodClaim(
+                    partition(scope),
+                    claim_key(subscription_id, entry.period_key),
+                    invoice_id=entry.invoice.invoice_id,
+                    run_id=run_id,
+                    created_at=now,
+                )
+                transaction.save(entry.invoice, condition=InvoiceRecord.pk.does_not_exist())
+                transaction.save(claim, condition=PeriodClaim.pk.does_not_exist())
+                transaction.update(
+                    entry.subscription,
+                    actions=[
+                        SubscriptionRecord.next_index.set(entry.period_index + 1),
+                        SubscriptionRecord.updated_at.set(now),
+                    ],
+                    condition=(SubscriptionRecord.status == "active")
+                    & (SubscriptionRecord.next_index == entry.period_index),
+                    add_version_condition=False,
+                )
             transaction.update(run, actions=run_actions)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
@@ -302,7 +312,8 @@ def insert_period_invoice(
         ):
             raise WriteConflict(str(error)) from None
         raise
-    subscription.next_index = period_index + 1
+    for entry in entries:
+        entry.subscription.next_index = entry.period_index + 1
 
 
 # ---------------------------------------------------------------- billing runs

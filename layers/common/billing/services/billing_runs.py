@@ -23,13 +23,13 @@ from billing.schemas.billing_runs import BillingRun, BillingRunCreate, RunProble
 from billing.schemas.common import ListPage
 from billing.schemas.customers import Customer
 from billing.schemas.messages import BillingRunRequest
-from billing.services import customers, subscriptions
+from billing.services import customers, invoices, subscriptions
 from billing.services.tenants import get_tenant
 
 # A mistyped start date must not issue years of invoices: past this many periods in one run, the rest waits
 # until someone looks (POST /v1/subscriptions/{id}/resume).
 MAX_PERIODS_PER_RUN = int(os.environ.get("BILLING_MAX_PERIODS_PER_RUN", "3"))
-CHUNK = 100  # subscriptions whose customers are read in one batch
+CHUNK = 25  # subscriptions read, prepared and written together (one transaction per round)
 CONFLICT_RETRIES = 3
 
 
@@ -73,7 +73,18 @@ def start_run(scope: Scope, body: BillingRunCreate, *, today: date | None = None
 @dataclass
 class PassResult:
     invoiced: int
-    after: str | None  # set when the pass ran out of time: carry on after this subscription
+    finished: bool
+    after: str | None  # when not finished: carry on after this subscription (None: from the first)
+
+
+@dataclass
+class Billing:
+    """A subscription in a pass: its due periods (up to the cap), oldest first, and whether it must stop."""
+
+    record: SubscriptionRecord
+    customer: Customer
+    due: list[Period]
+    stopped: bool = False
 
 
 def run_pass(scope: Scope, request: BillingRunRequest, seconds_left: Callable[[], float]) -> PassResult:
@@ -81,19 +92,19 @@ def run_pass(scope: Scope, request: BillingRunRequest, seconds_left: Callable[[]
     the CAE worker is woken for what was queued (also what a pass that died left pending)."""
     store.mark_running(scope, request.run_id)
     tally = Tally(counts={}, problems=[], invoices=[])
+    lookups = invoices.Lookups(scope)
     after, out_of_time = request.after, False
     records = store.billable_subscriptions(scope, after=request.after)
-    while not out_of_time:
-        chunk = [record for _, record in zip(range(CHUNK), records, strict=False)]
-        if not chunk:
+    while chunk := [record for _, record in zip(range(CHUNK), records, strict=False)]:
+        if seconds_left() <= 0:
+            out_of_time = True
             break
-        known = {c.id: c for c in customers.get_customers(scope, [r.customer_id for r in chunk])}
-        for record in chunk:
-            if seconds_left() <= 0:
-                out_of_time = True
-                break
-            _bill_subscription(scope, record, known.get(record.customer_id), request, tally)
-            after = record.subscription_id
+        lookups.customers.update({c.id: c for c in customers.get_customers(scope, [r.customer_id for r in chunk])})
+        billings = [_billing(scope, record, lookups, request, tally) for record in chunk]
+        if not _bill_chunk(scope, billings, lookups, request, tally, seconds_left):
+            out_of_time = True  # the next pass does this chunk again: what was invoiced is not due any more
+            break
+        after = chunk[-1].subscription_id
     done = not out_of_time
     recorded = store.find_run(scope, request.run_id)
     if tally.counts or tally.invoices or recorded is not None or request.trigger != "catch_up":
@@ -108,76 +119,116 @@ def run_pass(scope: Scope, request: BillingRunRequest, seconds_left: Callable[[]
         )
     if recorded is not None and recorded.last_pending_invoice:
         queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, recorded.last_pending_invoice)
-    return PassResult(invoiced=len(tally.invoices), after=None if done else after)
+    return PassResult(invoiced=len(tally.invoices), finished=done, after=after)
 
 
-def _bill_subscription(
-    scope: Scope, record: SubscriptionRecord, customer: Customer | None, request: BillingRunRequest, tally: Tally
-) -> None:
+def _billing(
+    scope: Scope, record: SubscriptionRecord, lookups: invoices.Lookups, request: BillingRunRequest, tally: Tally
+) -> Billing | None:
+    """What this pass bills of a subscription, or None (nothing due, paused, held, its customer gone)."""
     due = subscriptions.due(record, until=request.as_of, up_to_key=request.up_to_period)
     if not due:
         if record.status == "active" and not subscriptions.has_more_periods(record):
             store.set_status(record, "ended")  # its last period is invoiced
-        return
+        return None
     subscription_id = record.subscription_id
     if record.status == "paused" or record.review_required:
         reason = "paused" if record.status == "paused" else "review_required"
-        _problem(tally, subscription_id, due[0], "skipped", reason, f"{len(due)} period(s) due; the subscription is "
-                 f"{'paused' if reason == 'paused' else 'waiting for review (POST .../resume)'}.")  # fmt: skip
-        return
+        state = "paused" if reason == "paused" else "waiting for review (POST .../resume)"
+        _problem(tally, subscription_id, due[0].key, "skipped", reason, f"{len(due)} period(s) due; it is {state}.")
+        return None
+    customer = lookups.customers.get(record.customer_id)
     if customer is None:
-        _problem(
-            tally, subscription_id, due[0], "failed", "customer_missing", f"No such customer: {record.customer_id}."
-        )
-        return
-    for billed in due[:MAX_PERIODS_PER_RUN]:
-        if not _bill_period(scope, record, customer, billed, request, tally):
-            return  # later periods wait for this one: invoices of a subscription go out in order
+        missing = f"No such customer: {record.customer_id}."
+        _problem(tally, subscription_id, due[0].key, "failed", "customer_missing", missing)
+        return None
     if len(due) > MAX_PERIODS_PER_RUN:
         store.hold_for_review(record)
         held = len(due) - MAX_PERIODS_PER_RUN
-        _problem(tally, subscription_id, due[MAX_PERIODS_PER_RUN], "skipped", "period_cap",
+        _problem(tally, subscription_id, due[MAX_PERIODS_PER_RUN].key, "skipped", "period_cap",
                  f"{held} more period(s) due; review the subscription and POST .../resume to bill them.")  # fmt: skip
+    return Billing(record, customer, due[:MAX_PERIODS_PER_RUN])
 
 
-def _bill_period(
+def _bill_chunk(
     scope: Scope,
-    record: SubscriptionRecord,
-    customer: Customer,
-    billed: Period,
+    billings: list[Billing | None],
+    lookups: invoices.Lookups,
     request: BillingRunRequest,
     tally: Tally,
+    seconds_left: Callable[[], float],
 ) -> bool:
-    subscription_id = record.subscription_id
-    for _ in range(CONFLICT_RETRIES):
-        try:
-            invoice = subscriptions.prepare_period_invoice(scope, record.plan, customer, billed, request.as_of)
-        except BillingError as error:  # the invoice rules refuse it now (point of sale disabled, ...): next run again
-            _problem(tally, record.subscription_id, billed, "failed", error.code, error.message)
+    """Round k invoices the k-th due period of every subscription, so each subscription's periods go out oldest
+    first while one transaction carries many subscriptions. False when time ran out before the last round."""
+    billings = [billing for billing in billings if billing is not None]
+    for round_index in range(MAX_PERIODS_PER_RUN):
+        if not any(not b.stopped and round_index < len(b.due) for b in billings):
+            break
+        if seconds_left() <= 0:
             return False
-        try:
-            store.insert_period_invoice(scope, invoice, record, billed.index, billed.key, request.run_id)
-        except store.PeriodTaken:  # another run got there first, or the subscription stopped meanwhile
-            _problem(tally, record.subscription_id, billed, "skipped", "already_invoiced",
+        entries = []
+        for billing in billings:
+            if billing.stopped or round_index >= len(billing.due):
+                continue
+            billed = billing.due[round_index]
+            try:
+                invoice = subscriptions.prepare_period_invoice(
+                    scope, billing.record.plan, billing.customer, billed, request.as_of, lookups
+                )
+            except BillingError as error:  # the invoice rules refuse it now (point of sale disabled, ...)
+                _problem(tally, billing.record.subscription_id, billed.key, "failed", error.code, error.message)
+                billing.stopped = True  # later periods wait for this one
+                continue
+            entries.append((billing, store.PeriodInvoice(invoice, billing.record, billed.index, billed.key)))
+        for start in range(0, len(entries), store.MAX_PER_TRANSACTION):
+            _insert(scope, entries[start : start + store.MAX_PER_TRANSACTION], request, tally)
+    return True
+
+
+def _insert(scope: Scope, entries: list, request: BillingRunRequest, tally: Tally) -> None:
+    """Together when nothing stands in the way (the usual case); one by one when a condition or a concurrent run
+    cancelled the transaction, so each period gets its own outcome."""
+    try:
+        store.insert_period_invoices(scope, [entry for _, entry in entries], request.run_id)
+    except (store.PeriodTaken, store.WriteConflict):
+        if len(entries) > 1:
+            for entry in entries:
+                _insert(scope, [entry], request, tally)
+            return
+        [(billing, entry)] = entries
+        if not _insert_alone(scope, billing, entry, request):
+            billing.stopped = True
+            _problem(tally, billing.record.subscription_id, entry.period_key, "skipped", "already_invoiced",
                      "Another run invoiced this period, or the subscription changed meanwhile.")  # fmt: skip
+            return
+    tally.invoices.extend(entry.invoice.invoice_id for _, entry in entries)
+
+
+def _insert_alone(scope: Scope, billing: Billing, entry, request: BillingRunRequest) -> bool:
+    """A lone period after its transaction was cancelled: again while only a concurrent transaction was in the way."""
+    for _ in range(CONFLICT_RETRIES):
+        fresh = store.find_subscription(scope, billing.record.subscription_id)
+        if fresh is None or fresh.status != "active" or int(fresh.next_index) != entry.period_index:
             return False
-        except store.WriteConflict:
-            record = store.find_subscription(scope, record.subscription_id)
-            if record is None or int(record.next_index) != billed.index:
-                _problem(tally, subscription_id, billed, "skipped", "already_invoiced", "Another run invoiced it.")
-                return False
-        tally.invoices.append(invoice.invoice_id)
+        if store.find_claim(scope, fresh.subscription_id, entry.period_key) is not None:
+            return False
+        try:
+            store.insert_period_invoices(
+                scope, [store.PeriodInvoice(entry.invoice, fresh, entry.period_index, entry.period_key)], request.run_id
+            )
+        except (store.PeriodTaken, store.WriteConflict):
+            continue
+        billing.record = fresh
         return True
-    _problem(tally, subscription_id, billed, "skipped", "already_invoiced", "Another run is billing it now.")
     return False
 
 
-def _problem(tally: Tally, subscription_id: str, billed: Period, outcome: str, reason: str, message: str) -> None:
+def _problem(tally: Tally, subscription_id: str, period_key: str, outcome: str, reason: str, message: str) -> None:
     tally.bump(outcome, reason)
     tally.problems.append(
         {
             "subscription": subscription_id,
-            "period": billed.key,
+            "period": period_key,
             "outcome": outcome,
             "reason": reason,
             "message": message,

@@ -183,9 +183,16 @@ def invoice_body(plan: dict, customer: Customer, billed: Period, billing_date: d
         raise InvalidField(f"The period's invoice would be invalid: {where}: {first['msg']}.", param=where) from None
 
 
-def prepare_period_invoice(scope: Scope, plan: dict, customer: Customer, billed: Period, billing_date: date):
+def prepare_period_invoice(
+    scope: Scope,
+    plan: dict,
+    customer: Customer,
+    billed: Period,
+    billing_date: date,
+    lookups: invoices.Lookups | None = None,
+):
     """The period's invoice, checked and computed by the invoice use case, not stored."""
-    return invoices.prepare_invoice(scope, invoice_body(plan, customer, billed, billing_date))
+    return invoices.prepare_invoice(scope, invoice_body(plan, customer, billed, billing_date), lookups)
 
 
 # ---------------------------------------------------------------- views and lookups
