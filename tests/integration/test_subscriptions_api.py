@@ -226,3 +226,17 @@ def test_runs_by_hand_are_checked_and_invoices_filter_by_period(tenant, other_ac
     assert invoices_of(tenant, subscription["id"], period=f"{this_month():%Y-%m}") == []
     assert call("GET", f"/v1/billing-runs/{run['id']}", key=other_account.test_key).status == 404
     assert call("GET", f"/v1/subscriptions/{subscription['id']}", key=other_account.test_key).status == 404
+
+
+def test_the_openapi_document_describes_the_routes_and_their_errors():
+    paths = call("GET", "/v1/openapi.json").body["paths"]
+    upcoming = paths["/v1/subscriptions/{subscription_id}/upcoming"]["get"]["responses"]
+    assert {"200", "404", "409"} <= set(upcoming)
+    assert "ErrorResponse" in upcoming["404"]["content"]["application/json"]["schema"]["$ref"]
+    assert "UpcomingInvoice" in upcoming["200"]["content"]["application/json"]["schema"]["$ref"]
+    routes = [("/v1/items", "post"), ("/v1/subscriptions", "post"), ("/v1/billing-runs", "post"),
+              ("/v1/subscriptions/{subscription_id}/cancel", "post"), ("/v1/billing-runs/{run_id}", "get")]  # fmt: skip
+    for path, method in routes:
+        assert method in paths[path], path
+    listed = {p["name"] for p in paths["/v1/invoices"]["get"]["parameters"]}
+    assert {"subscription", "period"} <= listed

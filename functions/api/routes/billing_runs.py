@@ -10,6 +10,7 @@ from billing.api.idempotency import HEADER
 from billing.schemas.billing_runs import BillingRun, BillingRunCreate
 from billing.schemas.common import ListPage
 from billing.services import billing_runs
+from routes.error_docs import error_responses
 from routes.responses import create_once
 
 router = APIGatewayRouter()
@@ -23,7 +24,10 @@ RunId = Annotated[str, Path(description="brun_...")]
     summary="Bill the due periods now (queued: 202); never a second invoice for a period",
     tags=TAGS,
     status_code=202,
-    responses={202: {"description": "Queued", "content": {"application/json": {"model": BillingRun}}}},
+    responses={
+        202: {"description": "Queued", "content": {"application/json": {"model": BillingRun}}},
+        **error_responses(e409="The Idempotency-Key was used with another body"),
+    },
 )
 def start_run(body: BillingRunCreate, idempotency_key: IdempotencyKey = None):
     return create_once(router, idempotency_key, lambda scope: billing_runs.start_run(scope, body), status=202)
@@ -37,6 +41,11 @@ def list_runs(
     return billing_runs.list_runs(current_principal(router).scope, limit=limit, starting_after=starting_after)
 
 
-@router.get("/v1/billing-runs/<run_id>", summary="Get a billing run: invoiced, skipped and failed, and why", tags=TAGS)
+@router.get(
+    "/v1/billing-runs/<run_id>",
+    summary="Get a billing run: invoiced, skipped and failed, and why",
+    tags=TAGS,
+    responses=error_responses(BillingRun, e404="No such billing run"),
+)
 def get_run(run_id: RunId) -> BillingRun:
     return billing_runs.get_run(current_principal(router).scope, run_id)

@@ -10,6 +10,7 @@ from billing.api.idempotency import HEADER
 from billing.schemas.catalog import Item, ItemCreate, ItemUpdate
 from billing.schemas.common import ListPage
 from billing.services import items
+from routes.error_docs import error_responses
 from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
@@ -36,20 +37,28 @@ def list_items(
     return items.list_items(_scope(), limit=limit, starting_after=starting_after, status=status)
 
 
-@router.get("/v1/items/<item_id>", summary="Get an item", tags=TAGS)
+@router.get(
+    "/v1/items/<item_id>", summary="Get an item", tags=TAGS, responses=error_responses(Item, e404="No such item")
+)
 def get_item(item_id: ItemId) -> Item:
     return items.get_item(_scope(), item_id)
 
 
 @router.patch(
-    "/v1/items/<item_id>", summary="Update an item (new subscriptions use it; existing ones keep theirs)", tags=TAGS
+    "/v1/items/<item_id>",
+    summary="Update an item (new subscriptions use it; existing ones keep theirs)",
+    tags=TAGS,
+    responses=error_responses(Item, e404="No such item", e409="The item is archived"),
 )
 def update_item(item_id: ItemId, body: ItemUpdate) -> Item:
     return items.update_item(_scope(), item_id, body)
 
 
 @router.post(
-    "/v1/items/<item_id>/archive", summary="Archive an item (subscriptions using it keep billing it)", tags=TAGS
+    "/v1/items/<item_id>/archive",
+    summary="Archive an item (subscriptions using it keep billing it)",
+    tags=TAGS,
+    responses=error_responses(Item, e404="No such item"),
 )
 def archive_item(item_id: ItemId) -> Item:
     return items.archive_item(_scope(), item_id)

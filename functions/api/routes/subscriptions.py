@@ -16,6 +16,7 @@ from billing.schemas.subscriptions import (
     UpcomingInvoice,
 )
 from billing.services import subscriptions
+from routes.error_docs import error_responses
 from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
@@ -51,17 +52,32 @@ def list_subscriptions(
     )
 
 
-@router.get("/v1/subscriptions/<subscription_id>", summary="Get a subscription", tags=TAGS)
+@router.get(
+    "/v1/subscriptions/<subscription_id>",
+    summary="Get a subscription",
+    tags=TAGS,
+    responses=error_responses(Subscription, e404="No such subscription"),
+)
 def get_subscription(subscription_id: SubscriptionId) -> Subscription:
     return subscriptions.get_subscription(_scope(), subscription_id)
 
 
-@router.patch("/v1/subscriptions/<subscription_id>", summary="Update a subscription (only the fields sent)", tags=TAGS)
+@router.patch(
+    "/v1/subscriptions/<subscription_id>",
+    summary="Update a subscription (only the fields sent)",
+    tags=TAGS,
+    responses=error_responses(Subscription, e404="No such subscription", e409="Canceled or ended"),
+)
 def update_subscription(subscription_id: SubscriptionId, body: SubscriptionUpdate) -> Subscription:
     return subscriptions.update_subscription(_scope(), subscription_id, body)
 
 
-@router.post("/v1/subscriptions/<subscription_id>/pause", summary="Pause: no invoices until resumed", tags=TAGS)
+@router.post(
+    "/v1/subscriptions/<subscription_id>/pause",
+    summary="Pause: no invoices until resumed",
+    tags=TAGS,
+    responses=error_responses(Subscription, e404="No such subscription", e409="Not active"),
+)
 def pause_subscription(subscription_id: SubscriptionId) -> Subscription:
     return subscriptions.pause_subscription(_scope(), subscription_id)
 
@@ -70,13 +86,17 @@ def pause_subscription(subscription_id: SubscriptionId) -> Subscription:
     "/v1/subscriptions/<subscription_id>/resume",
     summary="Resume a paused subscription (from the next period) or one held for review",
     tags=TAGS,
+    responses=error_responses(Subscription, e404="No such subscription", e409="Nothing to resume"),
 )
 def resume_subscription(subscription_id: SubscriptionId) -> Subscription:
     return subscriptions.resume_subscription(_scope(), subscription_id)
 
 
 @router.post(
-    "/v1/subscriptions/<subscription_id>/cancel", summary="Cancel now, or at the end of the current period", tags=TAGS
+    "/v1/subscriptions/<subscription_id>/cancel",
+    summary="Cancel now, or at the end of the current period",
+    tags=TAGS,
+    responses=error_responses(Subscription, e404="No such subscription", e409="Already canceled or ended"),
 )
 def cancel_subscription(subscription_id: SubscriptionId, body: SubscriptionCancel) -> Subscription:
     return subscriptions.cancel_subscription(_scope(), subscription_id, body)
@@ -86,6 +106,9 @@ def cancel_subscription(subscription_id: SubscriptionId, body: SubscriptionCance
     "/v1/subscriptions/<subscription_id>/upcoming",
     summary="The next invoice exactly as the run will issue it (nothing is created)",
     tags=TAGS,
+    responses=error_responses(
+        UpcomingInvoice, e404="No such subscription", e409="No upcoming invoice, or it cannot be made now"
+    ),
 )
 def upcoming_invoice(subscription_id: SubscriptionId) -> UpcomingInvoice:
     return subscriptions.upcoming_invoice(_scope(), subscription_id)
