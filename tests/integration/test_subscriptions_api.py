@@ -163,7 +163,8 @@ def test_a_customer_gone_or_a_point_of_sale_disabled_fails_the_period_which_bill
 
 
 def test_drafts_wait_for_review_and_are_issued_by_hand(tenant, arca):
-    subscription = new_subscription(tenant, auto_issue=False)
+    subscription = new_subscription(tenant, auto_issue=False, auto_link=True)
+    assert (subscription["auto_issue"], subscription["auto_link"]) == (False, True)  # links: issue 11's, see docs
     bill_now()
     run_worker()
     [invoice] = invoices_of(tenant, subscription["id"])
