@@ -37,7 +37,7 @@ from billing.schemas.subscriptions import (
     SubscriptionUpdate,
     UpcomingInvoice,
 )
-from billing.services import customers, invoices, items
+from billing.services import customers, invoice_mapping, invoices, items
 
 # ---------------------------------------------------------------- the plan
 
@@ -359,5 +359,5 @@ def upcoming_invoice(scope: Scope, subscription_id: str, *, today: date | None =
         subscription=record.subscription_id,
         period=billed.key,
         billing_date=billing_date.isoformat(),
-        invoice=invoices.view(scope, prepared),
+        invoice=invoice_mapping.view(scope, prepared),
     )
