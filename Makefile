@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # chromium runs the web console's browser tests (Playwright drives it: no browser is downloaded).
 TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg chromium
 
-.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-pdf bench-receivables bench-console bench-padron build deploy deploy-console clean
+.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-monthly bench-pdf bench-receivables bench-console bench-padron build deploy deploy-console clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: $(STAMP)
 ## A 10,000-voucher backlog through the CAE worker at 300 ms simulated ARCA latency, batched and not, PDFs drained.
 bench-cae: $(STAMP)
 	$(BIN)/python -m bench.cae_throughput
+
+## The monthly run: 100 tenants, 10,000 subscriptions, fired twice, ARCA simulator at 300 ms.
+bench-monthly: $(STAMP)
+	$(BIN)/python -m bench.monthly_billing
 
 ## PDF rendering: ms and bytes of a one-page and a 300-line voucher.
 bench-pdf: $(STAMP)

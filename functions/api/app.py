@@ -11,13 +11,39 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from billing import config
 from billing.api import idempotency
 from billing.api.resolver import create_resolver, enable_docs, resolve
-from routes import account, arca, customers, invoices, receivables, reference, setup, system, taxpayers
+from routes import (
+    account,
+    arca,
+    billing_runs,
+    customers,
+    invoices,
+    items,
+    receivables,
+    reference,
+    setup,
+    subscriptions,
+    system,
+    taxpayers,
+)
 
 config.require("TABLE_NAME", "IDEMPOTENCY_TABLE_NAME", "SECRETS_PREFIX", "PDF_BUCKET", "CAE_QUEUE_URL", "PDF_QUEUE_URL")
 logger = Logger()
 app = create_resolver()
 enable_docs(app)
-for module in (system, account, customers, invoices, receivables, setup, arca, reference, taxpayers):
+for module in (
+    system,
+    account,
+    customers,
+    invoices,
+    receivables,
+    setup,
+    arca,
+    reference,
+    items,
+    subscriptions,
+    billing_runs,
+    taxpayers,
+):
     app.include_router(module.router)
 
 

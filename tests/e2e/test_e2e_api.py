@@ -195,3 +195,52 @@ def test_registry_lookups_customers_and_receiver_checks_on_the_stack(devstack, k
     assert (status, refused["error"]["code"], refused["error"]["arca_code"]) == (
         422, "receiver_not_registered_for_iva", 10063
     )  # fmt: skip
+
+
+def _wait_for(predicate, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError("not within the time allowed")
+
+
+def test_the_schedule_bills_a_subscription_once_with_its_month_and_the_preview_matches(devstack, key):
+    from billing.domain.calendar import today_ar
+    from billing.domain.subscriptions import MONTHS
+    from tests.e2e.test_e2e_stack import run_module
+
+    _, _, customer = call(devstack, "POST", "/v1/customers", key=key, body={**CUSTOMER, "name": "Gimnasio SA"})
+    item = {"description": "Abono [current month]", "unit_price": "1000.00", "vat_rate": "21"}
+    status, _, item = call(devstack, "POST", "/v1/items", key=key, body=item)
+    assert status == 201, item
+    first = today_ar().replace(day=1)
+    plan = {"customer": customer["id"], "point_of_sale": devstack.demo["point_of_sale"],
+            "lines": [{"item": item["id"]}], "start_date": first.isoformat(), "payment_terms_days": 10}  # fmt: skip
+    status, _, subscription = call(devstack, "POST", "/v1/subscriptions", key=key, body=plan)
+    assert status == 201, subscription
+    _, _, upcoming = call(devstack, "GET", f"/v1/subscriptions/{subscription['id']}/upcoming", key=key)
+    month = f"{MONTHS['es'][first.month - 1]} {first.year}"
+    assert upcoming["invoice"]["lines"][0]["description"] == f"Abono {month}"
+
+    def invoices():
+        path = f"/v1/invoices?subscription={subscription['id']}"
+        return call(devstack, "GET", path, key=key)[2]["data"]
+
+    state = ["--state-dir", str(devstack.state_dir)]
+    assert run_module("local.fire_schedule", "billing-local-monthly-billing", *state).returncode == 0
+    [invoice] = _wait_for(lambda: [i for i in invoices() if i["status"] == "authorized"])
+    assert invoice["lines"][0]["description"] == f"Abono {month}" and invoice["service_start"] == first.isoformat()
+    assert invoice["period"] == f"{first:%Y-%m}"
+    for field in ("lines", "totals", "service_start", "service_end", "payment_due", "date"):
+        assert invoice[field] == upcoming["invoice"][field], field
+
+    assert run_module("local.fire_schedule", "billing-local-monthly-billing", *state).returncode == 0
+    status, _, run = call(devstack, "POST", "/v1/billing-runs", key=key, body={})
+    assert status == 202, run
+    done = _wait_for(lambda: (r := call(devstack, "GET", f"/v1/billing-runs/{run['id']}", key=key)[2])["status"]
+                     == "completed" and r)  # fmt: skip
+    assert done["invoiced"] == 0
+    assert len(invoices()) == 1

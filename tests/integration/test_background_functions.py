@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.support import invoicing
 from tests.support.api import Reply, call
@@ -32,10 +34,20 @@ def test_pdf_renderer_acknowledges_an_unknown_invoice_and_fails_a_malformed_mess
     assert response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
 
 
-def test_monthly_billing_receives_the_schedule_input_as_is():
+def test_monthly_billing_receives_the_schedule_input_as_is_and_refuses_an_unknown_job():
     result = load_function("monthly_billing").handler({"job": "monthly_billing"}, Context())
     assert result["job"] == "monthly_billing"
-    assert len(result["period"]) == 7 and result["invoices_queued"] == 0
+    assert len(result["as_of"]) == 10 and result["tenants_queued"] == 0  # no tenant has subscriptions
+    with pytest.raises(ValueError, match="catch_up"):
+        load_function("monthly_billing").handler({"job": "monthly"}, Context())
+
+
+def test_billing_run_worker_fails_a_malformed_message_only():
+    good = json.dumps({"tenant_id": "ten_a", "mode": "test", "run_id": "brun_a", "trigger": "catch_up",
+                       "as_of": "2026-12-01"})  # fmt: skip
+    event = sqs_event([good, "{}"], queue="billing-local-billing-runs")
+    response = load_function("billing_run").handler(event, Context())
+    assert response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
 
 
 def test_webhook_asks_mercado_pago_to_retry_until_notifications_are_processed():

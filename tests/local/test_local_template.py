@@ -40,6 +40,7 @@ def test_functions_come_from_the_template(stack):
         "CaeWorkerFunction",
         "PdfRendererFunction",
         "MonthlyBillingFunction",
+        "BillingRunFunction",
     }
     api = stack.functions["ApiFunction"]
     assert api.code_dir == REPO_ROOT / "functions" / "api"
@@ -93,21 +94,25 @@ def test_authorizer_and_gateway_responses(stack):
 
 def test_event_source_mappings(stack):
     mappings = {m.function: m for m in stack.mappings}
-    assert set(mappings) == {"CaeWorkerFunction", "PdfRendererFunction"}
+    assert set(mappings) == {"CaeWorkerFunction", "PdfRendererFunction", "BillingRunFunction"}
     cae = mappings["CaeWorkerFunction"]
     assert (cae.queue, cae.batch_size, cae.report_batch_item_failures) == ("CaeQueue", 10, True)
     assert cae.queue_url == f"{ENDPOINT}/123456789012/billing-local-cae.fifo"
     pdf = mappings["PdfRendererFunction"]
     assert (pdf.queue, pdf.batch_size, pdf.report_batch_item_failures) == ("PdfQueue", 5, True)
+    runs = mappings["BillingRunFunction"]
+    assert (runs.queue, runs.batch_size, runs.report_batch_item_failures) == ("BillingRunQueue", 1, True)
 
 
-def test_schedule(stack):
-    (schedule,) = stack.schedules
-    assert schedule.name == "billing-local-monthly-billing"
-    assert schedule.function == "MonthlyBillingFunction"
-    assert schedule.input == {"job": "monthly_billing"}
-    assert schedule.expression == "cron(0 6 1 * ? *)"
-    assert schedule.timezone == "America/Argentina/Buenos_Aires"
+def test_schedules(stack):
+    monthly, catch_up = sorted(stack.schedules, key=lambda s: s.name, reverse=True)
+    assert monthly.name == "billing-local-monthly-billing"
+    assert monthly.function == catch_up.function == "MonthlyBillingFunction"
+    assert monthly.input == {"job": "monthly_billing"}
+    assert monthly.expression == "cron(0 6 1 * ? *)"
+    assert (catch_up.name, catch_up.input) == ("billing-local-billing-catch-up", {"job": "catch_up"})
+    assert catch_up.expression == "cron(0 6 2-31 * ? *)"
+    assert monthly.timezone == catch_up.timezone == "America/Argentina/Buenos_Aires"
 
 
 def test_fixture_template_resolves_pseudo_parameters_and_queue_attributes(fixture_template):

@@ -56,10 +56,26 @@ def test_only_health_docs_and_the_webhook_are_public(resources):
     assert "UNAUTHORIZED" in body["x-amazon-apigateway-gateway-responses"]
 
 
-def test_monthly_schedule_runs_on_the_first_in_buenos_aires(resources):
-    [schedule] = _of_type(resources, "AWS::Scheduler::Schedule").values()
-    assert schedule["ScheduleExpression"] == "cron(0 6 1 * ? *)"
-    assert schedule["ScheduleExpressionTimezone"] == "America/Argentina/Buenos_Aires"
+def test_monthly_schedule_runs_on_the_first_in_buenos_aires_and_the_catch_up_every_other_day(resources):
+    schedules = {p["Name"]["Fn::Sub"]: p for p in _of_type(resources, "AWS::Scheduler::Schedule").values()}
+    monthly = schedules["${AWS::StackName}-monthly-billing"]
+    catch_up = schedules["${AWS::StackName}-billing-catch-up"]
+    assert monthly["ScheduleExpression"] == "cron(0 6 1 * ? *)"
+    assert catch_up["ScheduleExpression"] == "cron(0 6 2-31 * ? *)"
+    for schedule in (monthly, catch_up):
+        assert schedule["ScheduleExpressionTimezone"] == "America/Argentina/Buenos_Aires"
+        assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    assert json.loads(monthly["Target"]["Input"]) == {"job": "monthly_billing"}
+    assert json.loads(catch_up["Target"]["Input"]) == {"job": "catch_up"}
+
+
+def test_billing_runs_fan_out_through_a_queue_with_a_dead_letter_queue(resources):
+    queue = _of_type(resources, "AWS::SQS::Queue")["BillingRunQueue"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["BillingRunDeadLetterQueue", "Arn"]}
+    worker = _of_type(resources, "AWS::Lambda::Function")["BillingRunFunction"]
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    mapping = _of_type(resources, "AWS::Lambda::EventSourceMapping")["BillingRunFunctionRuns"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and mapping["BatchSize"] == 1
 
 
 def test_secrets_access_is_scoped_to_the_stack_prefix(resources):

@@ -54,6 +54,8 @@ def list_invoices(
     date_from: IsoDate = None,
     date_to: IsoDate = None,
     external_id: ExternalIdFilter = None,
+    subscription: Annotated[str | None, Query(description="sub_...: the invoices a subscription's runs made")] = None,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM: a subscription period")] = None,
 ) -> ListPage[Invoice]:
     return invoices.list_invoices(
         scope(router),
@@ -65,6 +67,8 @@ def list_invoices(
         date_from=date_from,
         date_to=date_to,
         external_id=external_id,
+        subscription=subscription,
+        period=period,
     )
 
 

@@ -13,6 +13,7 @@ class Settings:
     pdf_bucket: str | None
     cae_queue_url: str | None
     pdf_queue_url: str | None
+    billing_run_queue_url: str | None
 
 
 class MissingConfiguration(RuntimeError):
@@ -37,6 +38,7 @@ def settings() -> Settings:
         pdf_bucket=os.environ.get("PDF_BUCKET"),
         cae_queue_url=os.environ.get("CAE_QUEUE_URL"),
         pdf_queue_url=os.environ.get("PDF_QUEUE_URL"),
+        billing_run_queue_url=os.environ.get("BILLING_RUN_QUEUE_URL"),
     )
 
 

@@ -1,11 +1,11 @@
-"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode) and the PDF queue."""
+"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode), the PDF queue and the billing-run queue."""
 
 import uuid
 
 from billing.clients import aws
 from billing.config import settings
 from billing.domain.tenancy import Scope
-from billing.schemas.messages import MAX_PDFS_PER_REQUEST, CaeRequest, PdfRequest
+from billing.schemas.messages import MAX_PDFS_PER_REQUEST, BillingRunRequest, CaeRequest, PdfRequest
 
 
 def _client():
@@ -45,4 +45,20 @@ def request_pdfs(scope: Scope, invoice_ids: list[str]) -> None:
         if answer.get("Failed"):
             raise RuntimeError(
                 f"SQS refused {len(answer['Failed'])} PDF requests: {answer['Failed'][0].get('Message')}"
+            )
+
+
+def request_billing_runs(requests: list[BillingRunRequest]) -> None:
+    """One message per tenant and mode, so one tenant's failure never holds back another's (raises if SQS did not
+    take them all)."""
+    client = _client()
+    for start in range(0, len(requests), 10):  # SQS batch limit
+        entries = [
+            {"Id": str(i), "MessageBody": request.model_dump_json()}
+            for i, request in enumerate(requests[start : start + 10])
+        ]
+        answer = client.send_message_batch(QueueUrl=settings().billing_run_queue_url, Entries=entries)
+        if answer.get("Failed"):
+            raise RuntimeError(
+                f"SQS refused {len(answer['Failed'])} billing runs: {answer['Failed'][0].get('Message')}"
             )

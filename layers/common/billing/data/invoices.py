@@ -76,6 +76,8 @@ class InvoiceRecord(IndexedItem):
     credited_cents = NumberAttribute(null=True)  # reduced by credit notes (and their credit applied)
     credit_cents = NumberAttribute(null=True)  # credit notes: credit not applied to any invoice yet
     due_date = UnicodeAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)  # made by a billing run for this subscription (data/subscriptions.py)
+    period = UnicodeAttribute(null=True)  # and this period, YYYY-MM
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -267,10 +269,14 @@ def listing(
     date_from: str | None = None,
     date_to: str | None = None,
     external_id: str | None = None,
+    subscription: str | None = None,
+    period: str | None = None,
 ) -> Iterator[InvoiceRecord]:
     """The scope's vouchers, newest first, after the cursor, with these filters (applied by DynamoDB); with
     `external_id`, the one voucher that reference names, read by its key, if the other filters keep it."""
     condition = all_of(
+        InvoiceRecord.subscription_id == subscription if subscription else None,
+        InvoiceRecord.period == period if period else None,
         InvoiceRecord.customer_id == customer if customer else None,
         InvoiceRecord.status == status if status else None,
         InvoiceRecord.voucher_type == voucher_type if voucher_type else None,

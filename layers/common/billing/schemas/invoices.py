@@ -168,6 +168,8 @@ class Invoice(BaseModel):
     amount_credited: str | None = Field(default=None, description="Taken off by credit notes (pesos).")
     balance: str | None = Field(default=None, description="What is still owed (pesos).")
     payment_status: PaymentStatus | None = None
+    subscription: str | None = Field(default=None, description="sub_...: made by a billing run for this subscription")
+    period: str | None = Field(default=None, description="YYYY-MM: the subscription period it bills")
     pdf_status: PdfStatus | None = Field(
         default=None, description="Authorized vouchers only: GET .../pdf hands a download link once ready."
     )

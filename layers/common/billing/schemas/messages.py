@@ -1,5 +1,8 @@
 """Queue messages between functions."""
 
+import datetime
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from billing.domain.modes import Mode
@@ -23,3 +26,15 @@ class PdfRequest(BaseModel):
     tenant_id: str
     mode: Mode
     invoice_ids: list[str] = Field(min_length=1, max_length=MAX_PDFS_PER_REQUEST)
+
+
+class BillingRunRequest(BaseModel):
+    """On the billing-run queue: bill one tenant and mode's due periods as of a day (Buenos Aires)."""
+
+    tenant_id: str
+    mode: Mode
+    run_id: str
+    trigger: Literal["schedule", "catch_up", "api"]
+    as_of: datetime.date
+    up_to_period: str | None = None
+    after: str | None = Field(default=None, description="Carry on after this subscription (a pass out of time).")

@@ -200,6 +200,8 @@ def view(scope: Scope, record: InvoiceRecord) -> Invoice:
         errors=result.get("errors", []),
         authorized_at=result.get("authorized_at"),
         pdf_status=record.pdf_status,
+        subscription=record.subscription_id,
+        period=record.period,
         created_at=record.created_at,
         updated_at=record.updated_at,
         **_receivable(record),

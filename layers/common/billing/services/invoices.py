@@ -181,11 +181,40 @@ def _reference_rate(scope: Scope, currency: str) -> Decimal | None:
         return None
 
 
-def _compute(scope: Scope, body: InvoiceCreate) -> tuple[Issuer, Any, ComputedVoucher, list[InvoiceRecord], date]:
+class Lookups:
+    """The reads that many invoices of one tenant share (issuer, points of sale, customers), made once each: a
+    billing run prepares thousands of invoices in one pass."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.customers: dict = {}
+        self._issuer: Issuer | None = None
+        self._points_of_sale: set[int] = set()
+
+    def issuer(self) -> Issuer:
+        if self._issuer is None:
+            self._issuer = _issuer(self.scope)
+        return self._issuer
+
+    def customer(self, customer_id: str):
+        if customer_id not in self.customers:
+            self.customers[customer_id] = _customer(self.scope, customer_id)
+        return self.customers[customer_id]
+
+    def check_point_of_sale(self, number: int) -> None:
+        if number not in self._points_of_sale:
+            _check_point_of_sale(self.scope, number)
+            self._points_of_sale.add(number)
+
+
+def _compute(
+    scope: Scope, body: InvoiceCreate, lookups: Lookups | None = None
+) -> tuple[Issuer, Any, ComputedVoucher, list[InvoiceRecord], date]:
     """Every check and figure of a voucher, without writing anything: (issuer, customer, computed, credited, date)."""
-    issuer = _issuer(scope)
-    customer = _customer(scope, body.customer)
-    _check_point_of_sale(scope, body.point_of_sale)
+    lookups = lookups or Lookups(scope)
+    issuer = lookups.issuer()
+    customer = lookups.customer(body.customer)
+    lookups.check_point_of_sale(body.point_of_sale)
     associated, credited = _associated(scope, body)
     issue_date = body.date or today_ar()
     computed = compute_voucher(
@@ -218,7 +247,28 @@ def preview_invoice(scope: Scope, body: InvoiceCreate) -> InvoicePreview:
 def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
     """Validate and compute everything, store it, and queue it for ARCA (unless it is a draft)."""
     references.require_free(scope, REFERENCE_KIND, body.external_id)
-    issuer, customer, computed, credited, issue_date = _compute(scope, body)
+    record, credited = _prepare(scope, body, None)
+    try:
+        store.insert(record, adjusts=[adjusted.invoice_id for adjusted in credited])
+    except external_ids.ExternalIdTaken as error:  # another request took it since the check
+        raise references.taken(REFERENCE_KIND, body.external_id, error.owner) from None
+    if record.status == InvoiceStatus.PENDING:
+        _queue(scope, record)
+    return mapping.view(scope, record)
+
+
+def prepare_invoice(scope: Scope, body: InvoiceCreate, lookups: Lookups | None = None) -> InvoiceRecord:
+    """Everything create_invoice checks and computes, as the record it would store, unsaved and unqueued (billing
+    runs save it in one transaction with their period claim; the upcoming preview only shows it). Invoices only:
+    filing a note under the invoices it adjusts is create_invoice's."""
+    record, credited = _prepare(scope, body, lookups)
+    if credited:
+        raise InvalidField("Notes are made with POST /v1/invoices.", code="invalid_kind", param="associated_vouchers")
+    return record
+
+
+def _prepare(scope: Scope, body: InvoiceCreate, lookups: Lookups | None) -> tuple[InvoiceRecord, list[InvoiceRecord]]:
+    issuer, customer, computed, credited, issue_date = _compute(scope, body, lookups)
     receiver_check = receiver_checks.check_before_queueing(scope, customer, computed.letter, computed.kind)
     request = arca_detail(
         computed,
@@ -241,13 +291,7 @@ def create_invoice(scope: Scope, body: InvoiceCreate) -> Invoice:
         document={**mapping.document(body, computed, customer, credited, issuer), "receiver_check": receiver_check},
         arca_request=mapping.text(request),
     )
-    try:
-        store.insert(record, adjusts=[adjusted.invoice_id for adjusted in credited])
-    except external_ids.ExternalIdTaken as error:  # another request took it since the check
-        raise references.taken(REFERENCE_KIND, body.external_id, error.owner) from None
-    if record.status == InvoiceStatus.PENDING:
-        _queue(scope, record)
-    return mapping.view(scope, record)
+    return record, credited
 
 
 def _queue(scope: Scope, record: InvoiceRecord) -> None:
