@@ -5,7 +5,7 @@ finished); a pass that dies is delivered again and carries on, since what it inv
 keeps failing goes to the DLQ; other tenants' messages are never held back by it.
 """
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,7 +16,6 @@ from billing.schemas.messages import BillingRunRequest
 from billing.services import billing_runs
 
 logger = Logger()
-tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 SAFETY_SECONDS = 20  # kept for the pass's counts, the CAE wake-up and the continuation
 
@@ -33,7 +32,6 @@ def bill(record: SQSRecord, context: LambdaContext) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(
         event=event, record_handler=lambda record: bill(record, context), processor=processor, context=context

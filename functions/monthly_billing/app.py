@@ -6,19 +6,17 @@ worker bills every period that has started and is not invoiced yet. Firing twice
 is written only with its claim, which must not exist.
 """
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing.domain.calendar import today_ar
 from billing.services import billing_runs
 
 logger = Logger()
-tracer = Tracer()
 TRIGGERS = {"monthly_billing": "schedule", "catch_up": "catch_up"}
 
 
 @logger.inject_lambda_context(log_event=True)
-@tracer.capture_lambda_handler
 def handler(event: dict, context: LambdaContext) -> dict:
     job = event.get("job", "monthly_billing")
     if job not in TRIGGERS:
