@@ -1,10 +1,24 @@
 """Shapes shared by every API resource."""
 
+import datetime
 import re
+from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
+from billing.domain import money
+from billing.domain.errors import InvalidField
 from billing.domain.geography import Province
 
 T = TypeVar("T")
@@ -22,6 +36,38 @@ def _text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _amount(value: object) -> Decimal:
+    try:
+        return money.read_amount(value)
+    except InvalidField as error:
+        raise PydanticCustomError(error.code, error.message) from None
+
+
+AMOUNT_PATTERN = r"^[+-]?([0-9]{1,13}(\.[0-9]{0,10})?|\.[0-9]{1,10})$"
+# Read once, strictly, by the domain (billing.domain.money.read_amount): services receive exact Decimals.
+Amount = Annotated[
+    Decimal,
+    PlainValidator(_amount),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": AMOUNT_PATTERN}, {"type": "number"}],
+            "description": 'A decimal in plain notation, as a string ("1000.00") or a JSON number; no exponent.',
+        }
+    ),
+]
+
+
+def _real_date(value: str) -> str:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("invalid_date", "is not a real date (YYYY-MM-DD)") from None
+    return value
+
+
+# A calendar day as text, checked to exist (2026-02-30 and 0000-00-00 do not): query filters.
+DayText = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_date)]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Text = Annotated[str, BeforeValidator(_text)]
 Metadata = Annotated[
