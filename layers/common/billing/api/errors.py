@@ -24,9 +24,14 @@ _STATUS_OF = {  # the first kind that matches wins
 }
 
 
+def error_body(error_type: str, code: str, message: str, param: str | None = None) -> str:
+    return json.dumps({"error": {"type": error_type, "code": code, "message": message, "param": param}})
+
+
 def error_response(status: int, error_type: str, code: str, message: str, param: str | None = None) -> Response:
-    body = {"error": {"type": error_type, "code": code, "message": message, "param": param}}
-    return Response(status_code=status, content_type="application/json", body=json.dumps(body))
+    return Response(
+        status_code=status, content_type="application/json", body=error_body(error_type, code, message, param)
+    )
 
 
 def _param(location: tuple) -> str | None:

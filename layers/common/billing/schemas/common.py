@@ -1,6 +1,5 @@
 """Shapes shared by every API resource."""
 
-import datetime
 import re
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
@@ -56,18 +55,6 @@ Amount = Annotated[
         }
     ),
 ]
-
-
-def _real_date(value: str) -> str:
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        raise PydanticCustomError("invalid_date", "is not a real date (YYYY-MM-DD)") from None
-    return value
-
-
-# A calendar day as text, checked to exist (2026-02-30 and 0000-00-00 do not): query filters.
-DayText = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_date)]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Text = Annotated[str, BeforeValidator(_text)]
 Metadata = Annotated[
