@@ -5,6 +5,7 @@ from weakref import WeakSet
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
+from billing.api import openapi
 from billing.api.bodies import MalformedBody, read_json, text_body
 from billing.api.errors import error_body, register_error_handlers
 
@@ -31,8 +32,17 @@ def _openapi() -> dict:
     }
 
 
+class BillingResolver(APIGatewayRestResolver):
+    """Powertools' REST resolver whose OpenAPI document (JSON and Swagger UI) documents the error object."""
+
+    def get_openapi_schema(self, **options):
+        schema = super().get_openapi_schema(**options)
+        patched = openapi.document(schema.model_dump(mode="json", by_alias=True, exclude_none=True))
+        return type(schema).model_validate(patched)
+
+
 def create_resolver() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(
+    app = BillingResolver(
         enable_validation=True, response_validation_error_http_code=500, json_body_deserializer=read_json
     )
     register_error_handlers(app)

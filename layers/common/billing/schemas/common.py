@@ -2,7 +2,7 @@
 
 import re
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -86,3 +86,16 @@ class ListPage(BaseModel, Generic[T]):
     object: str = "list"
     data: list[T]
     has_more: bool
+
+
+class ErrorDetail(BaseModel):
+    type: Literal["invalid_request_error", "authentication_error", "idempotency_error", "arca_error", "api_error"]
+    code: str = Field(description="Machine-readable reason, e.g. invalid_amount, resource_missing, invalid_api_key.")
+    message: str
+    param: str | None = Field(description='The field at fault, e.g. "lines[0].unit_price"; null when none is.')
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API answers, its own and API Gateway's."""
+
+    error: ErrorDetail
