@@ -51,6 +51,10 @@ def _bind(template: list[str], segments: list[str]) -> dict[str, str] | None:
     return params if len(template) == len(segments) else None
 
 
+# What API Gateway's ANY method stands for; another method (TRACE, QUERY, CONNECT...) matches no deployed method.
+ANY_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
+
+
 class Router:
     def __init__(self, routes: list[Route]):
         self._resources: dict[str, dict[str, Route]] = {}
@@ -71,5 +75,6 @@ class Router:
         if best is None:
             return None
         methods = self._resources[best[1]]
-        route = methods.get(method.upper()) or methods.get("ANY")
+        method = method.upper()
+        route = methods.get(method) or (methods.get("ANY") if method in ANY_METHODS else None)
         return Match(route, best[2]) if route else None

@@ -223,7 +223,12 @@ class _Handler(BaseHTTPRequestHandler):
         note = f"  ({response.note})" if response.note else ""
         logs.log("api", f"{self.command} {self.path} -> {response.status} in {elapsed:.0f} ms{target}{note}")
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+    def __getattr__(self, name: str) -> Any:
+        """Every method reaches the gateway (TRACE, QUERY...: no deployed method, API Gateway's 403 with the error
+        object and a request id), never the standard library's HTML 501."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # replaced by the access log line in _serve

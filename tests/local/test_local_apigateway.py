@@ -203,3 +203,15 @@ def test_integration_errors_are_502(api, action):
     assert status == 502
     assert json.loads(payload) == {"error": "5xx", "message": "Internal server error"}
     assert headers["x-amzn-RequestId"]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "CONNECT", "BREW"])
+@pytest.mark.parametrize("path", ["/public", "/items/a/b", "/nowhere"])
+def test_a_method_api_gateway_does_not_deploy_is_its_403_not_an_html_501(api, method, path):
+    port, calls = api
+    status, headers, payload = call(port, method, path, {"Content-Type": "application/json"}, b"{}")
+    assert status == 403
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(payload) == {"error": "4xx", "message": "Missing Authentication Token"}
+    assert headers["X-Request-Id"] == headers["x-amzn-RequestId"]
+    assert sum(calls.values()) == 0

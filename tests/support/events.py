@@ -1,5 +1,6 @@
 """Lambda events as AWS delivers them (API Gateway REST proxy, REQUEST authorizer, SQS FIFO)."""
 
+import base64
 import hashlib
 import json
 import uuid
@@ -17,6 +18,7 @@ def rest_event(
     *,
     body: Any = None,
     raw_body: str | None = None,
+    binary_body: bytes | None = None,
     headers: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     authorizer: dict[str, str] | None = None,
@@ -24,6 +26,8 @@ def rest_event(
 ) -> dict:
     headers = {"Content-Type": "application/json", **(headers or {})}
     text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
+    if binary_body is not None:  # what API Gateway does with a body that is not text
+        text = base64.b64encode(binary_body).decode()
     return {
         "resource": resource,
         "path": path,
@@ -35,7 +39,7 @@ def rest_event(
         "pathParameters": {"proxy": path.removeprefix("/v1/")} if resource.endswith("{proxy+}") else None,
         "stageVariables": None,
         "body": text,
-        "isBase64Encoded": False,
+        "isBase64Encoded": binary_body is not None,
         "requestContext": {
             "requestId": str(uuid.uuid4()),
             "stage": STAGE,

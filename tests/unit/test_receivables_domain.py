@@ -26,7 +26,7 @@ TODAY = date(2026, 11, 21)
 
 def test_amounts_are_exact_cents():
     assert positive_cents("1234.50", param="amount") == 123450
-    assert positive_cents(0.1, param="amount") == 10
+    assert positive_cents(Decimal("0.1"), param="amount") == 10
     assert format_cents(-29000) == "-290.00" and format_cents(5) == "0.05"
     for bad in ("0", "-1", "1.005"):
         with pytest.raises(InvalidField) as raised:

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from billing.api.openapi import errors
 from billing.api.params import CustomerFilter, ExternalIdFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
 from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
@@ -26,6 +27,7 @@ InvoiceId = Annotated[str, Path(description="inv_...")]
     responses={
         202: {"description": "Queued for ARCA", "content": {"application/json": {"model": Invoice}}},
         **created_responses(Invoice),
+        **errors(503, success=None),
     },
 )
 def create_invoice(body: InvoiceCreate, idempotency_key: IdempotencyKey = None):
@@ -77,16 +79,31 @@ def get_invoice(invoice_id: InvoiceId) -> Invoice:
     return invoices.get_invoice(scope(router), invoice_id)
 
 
-@router.post("/v1/invoices/<invoice_id>/issue", summary="Queue a draft for ARCA", tags=TAGS, status_code=202)
+@router.post(
+    "/v1/invoices/<invoice_id>/issue",
+    summary="Queue a draft for ARCA",
+    tags=TAGS,
+    status_code=202,
+    responses={
+        202: {"description": "Queued for ARCA", "content": {"application/json": {"model": Invoice}}},
+        **errors(503, success=None),
+    },
+)
 def issue_invoice(invoice_id: InvoiceId):
     issued = invoices.issue_draft(scope(router), invoice_id)
     return Response(status_code=202, content_type="application/json", body=issued.model_dump_json())
 
 
-@router.delete("/v1/invoices/<invoice_id>", summary="Delete a draft or a rejected voucher", tags=TAGS)
+@router.delete(
+    "/v1/invoices/<invoice_id>",
+    summary="Delete a draft or a rejected voucher",
+    tags=TAGS,
+    status_code=204,
+    responses={204: {"description": "Deleted; no body"}},
+)
 def delete_invoice(invoice_id: InvoiceId):
     invoices.delete_invoice(scope(router), invoice_id)
-    return Response(status_code=204, content_type="application/json", body="")
+    return Response(status_code=204, body="")
 
 
 @router.delete(
@@ -115,6 +132,7 @@ def get_invoice_pdf(invoice_id: InvoiceId) -> InvoiceDownload:
     summary="Render the voucher's PDF again (for example after changing the logo)",
     tags=TAGS,
     status_code=202,
+    responses={202: {"description": "Rendering again", "content": {"application/json": {"model": Invoice}}}},
 )
 def regenerate_invoice_pdf(invoice_id: InvoiceId):
     invoice = invoice_pdf.regenerate(scope(router), invoice_id)

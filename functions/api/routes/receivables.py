@@ -8,7 +8,16 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from billing.api.context import current_principal
-from billing.api.params import CustomerFilter, ExternalIdFilter, IdempotencyKey, IsoDate, Limit, StartingAfter, scope
+from billing.api.params import (
+    CustomerFilter,
+    DayText,
+    ExternalIdFilter,
+    IdempotencyKey,
+    IsoDate,
+    Limit,
+    StartingAfter,
+    scope,
+)
 from billing.schemas.common import ListPage
 from billing.schemas.payments import (
     CreditApplication,
@@ -107,8 +116,8 @@ def list_balances(
 )
 def customer_statement(
     customer_id: CustomerId,
-    date_from: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-    date_to: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    date_from: Annotated[DayText | None, Query(alias="from", description="YYYY-MM-DD")] = None,
+    date_to: Annotated[DayText | None, Query(alias="to", description="YYYY-MM-DD")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Rows per page.")] = 100,
     starting_after: Annotated[str | None, Query(description="The previous page's next_starting_after.")] = None,
 ):

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from billing.api.openapi import errors
 from billing.api.params import scope
 from billing.domain.reference import LOCAL_TABLES
 
@@ -28,6 +29,7 @@ Table = Literal[
     "/v1/reference/<table>",
     summary="A reference table; currencies, countries, tributes and optionals come from ARCA (cached a day)",
     tags=["Reference"],
+    responses=errors(409, 503),
 )
 def reference(table: Annotated[Table, Path()]):
     if table in LOCAL_TABLES:

@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from billing.api.openapi import errors
 from billing.api.params import IdempotencyKey, scope
 from billing.schemas.common import ListPage
 from billing.schemas.setup import (
@@ -27,7 +28,7 @@ TAGS = ["Setup"]
 PosNumber = Annotated[int, Path(ge=1, le=99998)]
 
 
-@router.get("/v1/setup/issuer", summary="The issuer data printed on invoices", tags=TAGS)
+@router.get("/v1/setup/issuer", summary="The issuer data printed on invoices", tags=TAGS, responses=errors(404))
 def get_issuer() -> Issuer:
     return setup.get_issuer(scope(router))
 
@@ -42,7 +43,7 @@ def put_logo(body: LogoUpload) -> Issuer:
     return setup.put_logo(scope(router), body)
 
 
-@router.delete("/v1/setup/issuer/logo", summary="Remove the logo", tags=TAGS)
+@router.delete("/v1/setup/issuer/logo", summary="Remove the logo", tags=TAGS, responses=errors(404))
 def delete_logo() -> Issuer:
     return setup.delete_logo(scope(router))
 
@@ -93,11 +94,18 @@ def create_csr(body: CsrCreate, idempotency_key: IdempotencyKey = None):
     return create_once(router, idempotency_key, lambda scope: setup.create_csr(scope, body))
 
 
-@router.get("/v1/setup/certificate/csr", summary="The last CSR generated for this mode", tags=TAGS)
+@router.get(
+    "/v1/setup/certificate/csr", summary="The last CSR generated for this mode", tags=TAGS, responses=errors(404)
+)
 def get_csr() -> CertificateSigningRequest:
     return setup.get_csr(scope(router))
 
 
-@router.get("/v1/setup/certificate", summary="The ARCA certificate of this mode (never the key)", tags=TAGS)
+@router.get(
+    "/v1/setup/certificate",
+    summary="The ARCA certificate of this mode (never the key)",
+    tags=TAGS,
+    responses=errors(404),
+)
 def get_certificate() -> Certificate:
     return setup.get_certificate(scope(router))

@@ -24,12 +24,17 @@ _STATUS_OF = {  # the first kind that matches wins
 }
 
 
+def error_body(error_type: str, code: str, message: str, param: str | None = None, **extra: object) -> str:
+    """`extra`: fields some errors add (arca_code: the ARCA code a refusal avoids; service: an ARCA service)."""
+    return json.dumps({"error": {"type": error_type, "code": code, "message": message, "param": param, **extra}})
+
+
 def error_response(
     status: int, error_type: str, code: str, message: str, param: str | None = None, **extra: object
 ) -> Response:
-    """`extra`: fields some errors add (arca_code: the ARCA code a refusal avoids; service: an ARCA service)."""
-    body = {"error": {"type": error_type, "code": code, "message": message, "param": param, **extra}}
-    return Response(status_code=status, content_type="application/json", body=json.dumps(body))
+    return Response(
+        status_code=status, content_type="application/json", body=error_body(error_type, code, message, param, **extra)
+    )
 
 
 def _param(location: tuple) -> str | None:

@@ -5,7 +5,9 @@ from weakref import WeakSet
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
-from billing.api.errors import register_error_handlers
+from billing.api import openapi
+from billing.api.bodies import MalformedBody, read_json, text_body
+from billing.api.errors import error_body, register_error_handlers
 
 REQUEST_ID_HEADER = "X-Request-Id"
 DOCS_PATH = "/v1/docs"
@@ -30,8 +32,19 @@ def _openapi() -> dict:
     }
 
 
+class BillingResolver(APIGatewayRestResolver):
+    """Powertools' REST resolver whose OpenAPI document (JSON and Swagger UI) documents the error object."""
+
+    def get_openapi_schema(self, **options):
+        schema = super().get_openapi_schema(**options)
+        patched = openapi.document(schema.model_dump(mode="json", by_alias=True, exclude_none=True))
+        return type(schema).model_validate(patched)
+
+
 def create_resolver() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=500)
+    app = BillingResolver(
+        enable_validation=True, response_validation_error_http_code=500, json_body_deserializer=read_json
+    )
     register_error_handlers(app)
     return app
 
@@ -58,9 +71,11 @@ def _register_docs_if_asked(app: APIGatewayRestResolver, event: dict) -> None:
 
 
 def _as_json_request(event: dict) -> dict:
-    """The API speaks JSON only: a body is read as JSON whatever its Content-Type says (curl -d sends a form type)."""
+    """The API speaks JSON only: a body is read as JSON whatever its Content-Type says (curl -d sends a form type),
+    and as UTF-8 text even when API Gateway base64-encoded it."""
     if not event.get("body"):
         return event
+    event = {**event, "body": text_body(event), "isBase64Encoded": False}
     headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
     multi = {k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"}
     return {
@@ -73,7 +88,18 @@ def _as_json_request(event: dict) -> dict:
 def resolve(app: APIGatewayRestResolver, event: dict, context: Any) -> dict:
     """Resolve the event; every response, errors included, carries the API Gateway request id."""
     _register_docs_if_asked(app, event)
-    response = app.resolve(_as_json_request(event), context)
+    try:
+        request = _as_json_request(event)
+    except MalformedBody as error:  # before routing: Powertools would fail decoding it
+        request = None
+        response = {
+            "statusCode": 400,
+            "multiValueHeaders": {"Content-Type": ["application/json"]},
+            "body": error_body("invalid_request_error", error.code, error.message),
+            "isBase64Encoded": False,
+        }
+    if request is not None:
+        response = app.resolve(request, context)
     request_id = (event.get("requestContext") or {}).get("requestId")
     if request_id:
         if "multiValueHeaders" in response:

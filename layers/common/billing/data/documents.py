@@ -5,7 +5,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from billing.data.models import ScopedDocument, condition_failed
+from billing.data.models import ScopedDocument, condition_failed, unknown_cursor
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
@@ -92,6 +92,8 @@ class DocumentStore:
         """Newest first (keys are time-ordered ids); `starting_after` is the last key of the previous page."""
         prefix = self._sort_key("")
         upper = self._sort_key(starting_after) if starting_after else f"{prefix}\uffff"
+        if starting_after and not ScopedDocument.count(_partition(scope), ScopedDocument.sk == upper, limit=1):
+            raise unknown_cursor(starting_after)
         results = ScopedDocument.query(
             _partition(scope),
             ScopedDocument.sk.between(prefix, upper),

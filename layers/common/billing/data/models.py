@@ -21,6 +21,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from billing.config import table_name
+from billing.domain.errors import InvalidField
 
 
 def condition_failed(error: PynamoDBException) -> bool:
@@ -101,9 +102,18 @@ def first_page(records: Iterable, limit: int) -> tuple[list, bool]:
     return found[:limit], len(found) > limit
 
 
+def unknown_cursor(starting_after: str) -> InvalidField:
+    return InvalidField(f"{starting_after} is not in this list.", param="starting_after")
+
+
 def newest_first(model: type[IndexedItem], pk: str, kind: str, *, condition=None, starting_after: str | None = None):
-    """The `<kind>#<id>` items of a partition, newest id first, after the cursor; `condition` filters server-side."""
+    """The `<kind>#<id>` items of a partition, newest id first, after the cursor; `condition` filters server-side.
+
+    The cursor must be an item of the partition, as on every list (an unknown one is an error, not an empty page).
+    """
     upper = f"{kind}#{starting_after}" if starting_after else f"{kind}#\uffff"
+    if starting_after and not model.count(pk, model.sk == upper, limit=1):
+        raise unknown_cursor(starting_after)
     for record in model.query(
         pk, model.sk.between(f"{kind}#", upper), filter_condition=condition, scan_index_forward=False
     ):

@@ -1,6 +1,8 @@
 """Money as exact decimals: parsing API input, ARCA's half-even rounding to cents, its tolerance, and formatting.
 
-Amounts never pass through binary floats: a JSON float is read through its shortest repr (0.1 -> Decimal("0.1")).
+Input is read once, strictly: a plain decimal (optional sign, ASCII digits, optional point and decimals), as a string
+or a JSON number kept as its text (`DecimalText`). Exponents, booleans, NaN/Infinity, non-ASCII digits and more
+digits than any amount has are refused before any arithmetic, so no input can make Decimal work on a huge exponent.
 Rules from docs/arca-rules.md 3.2 (13 integer + 2 decimal digits) and 3.7 (tolerance, Round-Half-Even).
 """
 
@@ -12,10 +14,78 @@ from billing.domain.errors import InvalidField
 CENT = Decimal("0.01")
 RATE_QUANTUM = Decimal("0.000001")  # MonCotiz has 6 decimals (docs/arca-rules.md 3.2)
 AMOUNT_INTEGER_DIGITS = 13  # docs/arca-rules.md 3.2: amounts are 13 integer + 2 decimals
+INPUT_DECIMALS = 10  # more than any field takes (rates and quantities: 6); the field's own limit is checked later
 RELATIVE_TOLERANCE = Decimal("0.0001")  # 0.01 % (docs/arca-rules.md 3.7 "Tolerance")
 ABSOLUTE_TOLERANCE = CENT  # per term summed (docs/arca-rules.md 3.7)
 
-_NUMBER_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")  # ASCII digits only
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?P<integer>[0-9]*)(?:\.(?P<decimals>[0-9]*))?")  # ASCII digits only
+_LONGEST_TEXT = 64
+
+
+class DecimalText(Decimal):
+    """A number read from JSON text, exact, with the text it came from (the JSON parser's `parse_float`)."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str):
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def read_amount(value: object, *, max_integer_digits: int = AMOUNT_INTEGER_DIGITS) -> Decimal:
+    """A client's number, strictly, as an exact Decimal; InvalidField (no param, the reason as message) otherwise.
+
+    Accepted: a JSON integer, a JSON number or a string in plain decimal notation ("1234.50", "-3", ".5").
+    """
+    if isinstance(value, DecimalText):
+        number = _read_text(value.text, max_integer_digits)
+    elif isinstance(value, bool):
+        raise InvalidField("must be a number, not a boolean.", code="invalid_amount")
+    elif isinstance(value, int):
+        if abs(value) >= 10**_LONGEST_TEXT:  # str() of a huge int is slow, and it is too large anyway
+            _too_large(max_integer_digits)
+        number = _read_text(str(value), max_integer_digits)
+    elif isinstance(value, str):
+        number = _read_text(value.strip(), max_integer_digits)
+    elif isinstance(value, Decimal):  # already read (an exact value from our own code)
+        if not value.is_finite():
+            raise InvalidField("must be a finite number.", code="invalid_amount")
+        if integer_digits(value) > max_integer_digits:
+            _too_large(max_integer_digits)
+        number = value
+    else:
+        raise InvalidField("must be a number (a JSON number or a string like '1234.50').", code="invalid_amount")
+    return number + 0 if number.is_zero() else number  # + 0 turns -0 into 0
+
+
+def _read_text(text: str, max_integer_digits: int) -> Decimal:
+    if len(text) > _LONGEST_TEXT:  # no amount is this long: say why without reading it all
+        head = _PLAIN_DECIMAL.fullmatch(text[:_LONGEST_TEXT])
+        if head and head["decimals"] is not None:
+            _too_many_decimals()
+        if head:
+            _too_large(max_integer_digits)
+        match = None
+    else:
+        match = _PLAIN_DECIMAL.fullmatch(text)
+    if match is None or not (match["integer"] or match["decimals"]):
+        raise InvalidField(
+            "must be a plain decimal number like 1234.50 (no exponent, NaN or Infinity).", code="invalid_amount"
+        )
+    if len(match["integer"].lstrip("0")) > max_integer_digits:
+        _too_large(max_integer_digits)
+    if len(match["decimals"] or "") > INPUT_DECIMALS:
+        _too_many_decimals()
+    return Decimal(text)
+
+
+def _too_many_decimals():
+    raise InvalidField(f"has more than {INPUT_DECIMALS} decimals.", code="too_many_decimals")
+
+
+def _too_large(max_integer_digits: int):
+    raise InvalidField(f"has more than {max_integer_digits} integer digits.", code="amount_too_large")
 
 
 def parse_amount(
@@ -25,35 +95,23 @@ def parse_amount(
     max_decimals: int | None = None,
     max_integer_digits: int = AMOUNT_INTEGER_DIGITS,
 ) -> Decimal:
-    """A JSON number or numeric string as an exact Decimal; raises InvalidField naming `param` otherwise."""
-    number = _to_decimal(value, param)
-    if not number.is_finite():
-        raise InvalidField(f"{param} must be a finite number.", code="invalid_amount", param=param)
-    if integer_digits(number) > max_integer_digits:
-        raise InvalidField(
-            f"{param} has more than {max_integer_digits} integer digits.", code="amount_too_large", param=param
-        )
+    """`read_amount` for the field `param` (named in the error), with at most `max_decimals` decimals if given."""
+    try:
+        number = read_amount(value, max_integer_digits=max_integer_digits)
+    except InvalidField as error:
+        raise InvalidField(f"{param} {error.message}", code=error.code, param=param) from None
     if max_decimals is not None:
         require_decimals(number, max_decimals, param=param)
-    return number + 0 if number.is_zero() else number  # + 0 turns -0 into 0
-
-
-def _to_decimal(value: object, param: str) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))  # the shortest repr round-trips: 0.1 -> "0.1", never 0.1000000000000000055...
-    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
-        return Decimal(value.strip())
-    raise InvalidField(f"{param} must be a number (a JSON number or a string like '1234.50').", param=param)
+    return number
 
 
 def decimal_places(value: Decimal) -> int:
     """Decimals the value needs: 1.50 -> 1, 2E+3 -> 0."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    if value.is_zero() or not value.is_finite():
+        return 0
+    _, digits, exponent = value.as_tuple()  # not normalize(): it underflows to 0 on a tiny exponent
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing_zeros))
 
 
 def integer_digits(value: Decimal) -> int:

@@ -1,10 +1,23 @@
 """Shapes shared by every API resource."""
 
 import re
-from typing import Annotated, Generic, TypeVar
+from decimal import Decimal
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
+from billing.domain import money
+from billing.domain.errors import InvalidField
 from billing.domain.geography import Province
 
 T = TypeVar("T")
@@ -22,6 +35,26 @@ def _text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _amount(value: object) -> Decimal:
+    try:
+        return money.read_amount(value)
+    except InvalidField as error:
+        raise PydanticCustomError(error.code, error.message) from None
+
+
+AMOUNT_PATTERN = r"^[+-]?([0-9]{1,13}(\.[0-9]{0,10})?|\.[0-9]{1,10})$"
+# Read once, strictly, by the domain (billing.domain.money.read_amount): services receive exact Decimals.
+Amount = Annotated[
+    Decimal,
+    PlainValidator(_amount),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": AMOUNT_PATTERN}, {"type": "number"}],
+            "description": 'A decimal in plain notation, as a string ("1000.00") or a JSON number; no exponent.',
+        }
+    ),
+]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Text = Annotated[str, BeforeValidator(_text)]
 ExternalId = Annotated[
@@ -62,3 +95,16 @@ class ListPage(BaseModel, Generic[T]):
     object: str = "list"
     data: list[T]
     has_more: bool
+
+
+class ErrorDetail(BaseModel):
+    type: Literal["invalid_request_error", "authentication_error", "idempotency_error", "arca_error", "api_error"]
+    code: str = Field(description="Machine-readable reason, e.g. invalid_amount, resource_missing, invalid_api_key.")
+    message: str
+    param: str | None = Field(description='The field at fault, e.g. "lines[0].unit_price"; null when none is.')
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API answers, its own and API Gateway's."""
+
+    error: ErrorDetail

@@ -8,9 +8,7 @@ from pydantic import BaseModel, Field
 from billing.domain.receivables import PaymentStatus
 from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.domain.vouchers.types import Concept, Letter, TributeType, VatRate, VoucherKind
-from billing.schemas.common import ExternalId, Input, Metadata
-
-Amount = Annotated[str | int | float, Field(description='A decimal, as a string ("1000.00") or a JSON number.')]
+from billing.schemas.common import Amount, ExternalId, Input, Metadata
 
 
 class AdjustmentInput(Input):

@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from billing.domain.receivables import Method
-from billing.schemas.common import ExternalId, Input, Metadata
-from billing.schemas.invoices import Amount
+from billing.schemas.common import Amount, ExternalId, Input, Metadata
 
 MethodName = Method
 Reference = Annotated[str, Field(min_length=1, max_length=100)]

@@ -36,21 +36,8 @@ ISSUER_SNAPSHOT_EXCLUDES = {"object", "livemode", "logo", "created_at", "updated
 # ---------------------------------------------------------------- request -> draft
 
 
-def _amount(value, param: str) -> Decimal:
-    return money.parse_amount(value, param=param)
-
-
-def optional_amount(value, param: str) -> Decimal | None:
-    return None if value is None else _amount(value, param)
-
-
-def _adjustment(value: AdjustmentInput | None, param: str) -> Adjustment | None:
-    if value is None:
-        return None
-    return Adjustment(
-        percentage=optional_amount(value.percentage, f"{param}.percentage"),
-        amount=optional_amount(value.amount, f"{param}.amount"),
-    )
+def _adjustment(value: AdjustmentInput | None) -> Adjustment | None:
+    return None if value is None else Adjustment(percentage=value.percentage, amount=value.amount)
 
 
 def draft(
@@ -59,23 +46,23 @@ def draft(
     lines = tuple(
         Line(
             description=line.description,
-            quantity=_amount(line.quantity, f"lines[{i}].quantity"),
-            unit_price=_amount(line.unit_price, f"lines[{i}].unit_price"),
+            quantity=line.quantity,
+            unit_price=line.unit_price,
             vat_rate=VatRate(line.vat_rate) if line.vat_rate else None,
             unit=line.unit,
-            discount=_adjustment(line.discount, f"lines[{i}].discount"),
+            discount=_adjustment(line.discount),
         )
-        for i, line in enumerate(body.lines)
+        for line in body.lines
     )
     tributes = tuple(
         Tribute(
             type=TributeType(tribute.type),
-            base=_amount(tribute.base, f"tributes[{i}].base"),
-            rate=optional_amount(tribute.rate, f"tributes[{i}].rate"),
-            amount=optional_amount(tribute.amount, f"tributes[{i}].amount"),
+            base=tribute.base,
+            rate=tribute.rate,
+            amount=tribute.amount,
             description=tribute.description,
         )
-        for i, tribute in enumerate(body.tributes)
+        for tribute in body.tributes
     )
     second = body.second_due_date
     return VoucherDraft(
@@ -87,16 +74,14 @@ def draft(
         service_start=body.service_start,
         service_end=body.service_end,
         payment_due=body.payment_due,
-        discount=_adjustment(body.discount, "discount"),
+        discount=_adjustment(body.discount),
         tributes=tributes,
         currency=body.currency.upper(),
         exchange_rate=exchange_rate,
         paid_in_same_currency=body.paid_in_same_currency,
         associated_vouchers=associated,
-        second_due_date=SecondDueDate(second.date, _adjustment(second.surcharge, "second_due_date.surcharge"))
-        if second
-        else None,
-        total=optional_amount(body.total, "total"),
+        second_due_date=SecondDueDate(second.date, _adjustment(second.surcharge)) if second else None,
+        total=body.total,
     )
 
 

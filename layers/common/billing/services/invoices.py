@@ -81,7 +81,7 @@ def _associated(scope: Scope, body: InvoiceCreate) -> tuple[tuple[AssociatedVouc
 def _exchange_rate(scope: Scope, body: InvoiceCreate) -> Decimal | None:
     """The rate sent, or for a foreign currency without one, ARCA's (FEParamGetCotizacion)."""
     if body.exchange_rate is not None or body.currency.upper() == PESOS:
-        return mapping.optional_amount(body.exchange_rate, "exchange_rate")
+        return body.exchange_rate
     from billing.services import arca_queries  # loads zeep: only when ARCA must be asked
 
     return Decimal(arca_queries.exchange_rate(scope, body.currency)["rate"])

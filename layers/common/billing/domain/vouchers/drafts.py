@@ -1,7 +1,7 @@
 """A voucher as the API receives it: plain values, checked and computed by `compute_voucher`.
 
-Amounts are Decimal (read with `billing.domain.money.parse_amount`); limits are checked when the voucher is computed,
-so a draft built by a service is held to the same rules as one built from a request.
+Amounts are Decimal (read strictly by the API schemas with `billing.domain.money.read_amount`); limits are checked
+when the voucher is computed, so a draft built by a service is held to the same rules as one built from a request.
 """
 
 import datetime
