@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,18 @@ def api(devstack, method: str, path: str, key: str, body: dict | None = None) ->
         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def simulator(devstack, name: str, body: dict | None = None) -> dict:
+    """The ARCA simulator's control API (GET without a body, POST with one)."""
+    request = urllib.request.Request(
+        f"{devstack.arca_url}/__simulator/{name}",
+        data=json.dumps(body).encode() if body is not None else None,
+        method="POST" if body is not None else "GET",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -200,20 +213,30 @@ def test_arca_rejections_show_arcas_codes_and_server_failures_keep_the_form(page
     key = devstack.demo["test_key"]
     customer = api(devstack, "POST", "/v1/customers", key, {"name": "Importadora Río SA", "document_type": "CUIT",
                    "document_number": "30712345671", "iva_condition": "responsable_inscripto"})  # fmt: skip
-    api(devstack, "POST", "/v1/invoices", key, {  # a rate ARCA refuses (10119), as a mistaken ERP might send
-        "customer": customer["id"], "point_of_sale": 5, "currency": "DOL", "exchange_rate": "0.01",
-        "lines": [{"description": "Servicio", "quantity": "1", "unit_price": "10", "vat_rate": "21"}],
-    })  # fmt: skip
-    connect(page, key)
-    page.get_by_label("Estado ARCA").select_option("rejected")
-    for _ in range(60):  # the CAE worker answers within seconds
-        page.get_by_role("button", name="Filtrar").click()
-        page.wait_for_timeout(1000)
-        if page.get_by_role("row").filter(has_text="Importadora Río SA").count():
-            break
-    row = page.get_by_role("row").filter(has_text="Importadora Río SA")
-    expect(row).to_contain_text("Rechazado")
-    expect(row).to_contain_text("10119")
+    # The API refuses a rate outside ARCA's band before queueing, so ARCA's own refusal (10119) is staged: the
+    # voucher is accepted at ARCA's rate, and ARCA's reference rate moves while the worker's call is on its way.
+    rates = simulator(devstack, "settings")["rates"]
+    simulator(devstack, "faults", {"latency_seconds": 2})
+    try:
+        api(devstack, "POST", "/v1/invoices", key, {
+            "customer": customer["id"], "point_of_sale": 5, "currency": "DOL", "exchange_rate": rates["DOL"],
+            "lines": [{"description": "Servicio", "quantity": "1", "unit_price": "10", "vat_rate": "21"}],
+        })  # fmt: skip
+        simulator(devstack, "settings", {"rates": {**rates, "DOL": str(Decimal(rates["DOL"]) * 100)}})
+        simulator(devstack, "faults", {"latency_seconds": 0})
+        connect(page, key)
+        page.get_by_label("Estado ARCA").select_option("rejected")
+        for _ in range(60):  # the CAE worker answers within seconds
+            page.get_by_role("button", name="Filtrar").click()
+            page.wait_for_timeout(1000)
+            if page.get_by_role("row").filter(has_text="Importadora Río SA").count():
+                break
+        row = page.get_by_role("row").filter(has_text="Importadora Río SA")
+        expect(row).to_contain_text("Rechazado")
+        expect(row).to_contain_text("10119")
+    finally:
+        simulator(devstack, "faults", {"latency_seconds": 0})
+        simulator(devstack, "settings", {"rates": rates})
     look(page, shots, "10-billing-rejected")
 
     page.get_by_role("navigation").get_by_role("link", name="Nueva factura").click()
