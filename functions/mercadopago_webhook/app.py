@@ -6,7 +6,7 @@ notification instead of it being acknowledged and lost.
 
 from http import HTTPStatus
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -14,7 +14,6 @@ from billing.api.errors import error_response
 from billing.api.resolver import create_resolver, resolve
 
 logger = Logger()
-tracer = Tracer()
 app = create_resolver()
 
 
@@ -30,6 +29,5 @@ def notification(tenant_id: str):
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict, context: LambdaContext) -> dict:
     return resolve(app, event, context)

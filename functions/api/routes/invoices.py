@@ -110,12 +110,14 @@ def delete_invoice(invoice_id: InvoiceId):
     "/v1/invoices",
     summary="Delete a draft or a rejected voucher by your own reference (external_id, required)",
     tags=TAGS,
+    status_code=204,
+    responses={204: {"description": "Deleted; no body"}, **errors(404, success=None)},
 )
 def delete_invoice_by_external_id(
     external_id: Annotated[str, Query(min_length=1, max_length=100, description="Your own reference.")],
 ):
     invoices.delete_invoice_by_external_id(scope(router), external_id)
-    return Response(status_code=204, content_type="application/json", body="")
+    return Response(status_code=204, body="")
 
 
 @router.get(
