@@ -139,8 +139,13 @@ async function arcaSection() {
 
   // Step 2: the certificate ARCA issued (a file or pasted PEM); a key only if it was made elsewhere.
   const certFile = h("input", { type: "file", name: "certificate_file", accept: ".crt,.pem,.cer" });
-  const certPem = h("textarea", { rows: 5, name: "certificate", placeholder: "-----BEGIN CERTIFICATE-----" });
-  const keyPem = h("textarea", { rows: 4, name: "private_key", placeholder: "-----BEGIN PRIVATE KEY-----" });
+  const certPem = h("textarea", { rows: 5, name: "certificate", placeholder: L("El certificado en PEM", "The certificate as PEM") });
+  // The hint describes the field rather than showing PEM armour: no key-shaped text belongs in the repository.
+  const keyPem = h("textarea", {
+    rows: 4,
+    name: "private_key",
+    placeholder: L("La clave privada en PEM, si la generó fuera de aquí", "The private key as PEM, if made elsewhere"),
+  });
   const keyPassword = h("input", { type: "password", name: "private_key_password", autocomplete: "off" });
   const uploadBox = alertBox();
   const upload = h("button", { type: "button" }, L("Subir certificado", "Upload certificate"));
