@@ -45,7 +45,7 @@ from local.arca.simulator import ArcaSimulator  # noqa: E402
 from local.aws import client, start_moto  # noqa: E402
 from local.resources import create_all  # noqa: E402
 from local.runtime import FunctionError, Runtime, function_environment  # noqa: E402
-from local.seed import ISSUER  # noqa: E402
+from local.seed import ISSUER, last_month_services  # noqa: E402
 from local.sqs_poller import SqsPoller, failed_ids, lambda_record  # noqa: E402
 from local.template import Deployment, Stack, load_stack  # noqa: E402
 
@@ -64,9 +64,7 @@ RENDERER_NICENESS = 19
 INVOICE = {
     "point_of_sale": 5,
     "concept": "services",
-    "service_start": "2026-11-01",
-    "service_end": "2026-11-30",
-    "payment_due": "2026-12-10",
+    **last_month_services(),
     "lines": [{"description": "Licencia", "quantity": "1", "unit_price": "1000.00", "vat_rate": "21"}],
 }
 

@@ -15,8 +15,10 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from local import logs
 from local.runtime import LAYER_DIR, function_environment
@@ -36,6 +38,21 @@ ISSUER = {
     "iibb_number": "901-123456-7",
     "activity_start_date": "2020-03-01",
 }
+
+
+def last_month_services() -> dict[str, str]:
+    """A services voucher's dates for a voucher issued today in Argentina: last month as the service period and a
+    due date ten days ahead. Fixed dates would go stale once the due date fell behind the voucher date (10036)."""
+    today = datetime.now(ZoneInfo("America/Argentina/Buenos_Aires")).date()
+    end: date = today.replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
+    return {
+        "service_start": start.isoformat(),
+        "service_end": end.isoformat(),
+        "payment_due": (today + timedelta(days=10)).isoformat(),
+    }
+
+
 POINT_OF_SALE = {"number": 5, "enabled_for_web_services": True, "description": "Web services"}
 # The demo tenant as ARCA's registry has it (the simulator's padrón), from its setup: a responsable inscripto in CABA.
 DEMO_TAXPAYER = {

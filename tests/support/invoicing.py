@@ -1,34 +1,19 @@
 """Invoicing set-up shared by the integration tests: a tenant ready to invoice, and the CAE queue delivered to the
 worker the way Lambda's event source mapping does."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import boto3
 import pytest
 
 from billing.services import arca_tickets
-from local.seed import ISSUER  # the demo issuer: one definition for the stack, tests and benchmarks
+from local.seed import ISSUER, last_month_services  # one definition for the stack, tests and benchmarks
 from tests.conftest import STACK
 from tests.support.api import call
 from tests.support.handlers import Context, load_function
 
-
-def _last_month_and_due() -> tuple[date, date, date]:
-    """Last month as the service period and a due date ten days ahead, from Argentina's today: fixed dates would
-    make every test using the contract fail once the due date fell behind the voucher date (ARCA's 10036)."""
-    today = datetime.now(ZoneInfo("America/Argentina/Buenos_Aires")).date()
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end, today + timedelta(days=10)
-
-
-_SERVICE_START, _SERVICE_END, _PAYMENT_DUE = _last_month_and_due()
 CONTRACT = {
     "point_of_sale": 5,
     "concept": "services",
-    "service_start": _SERVICE_START.isoformat(),
-    "service_end": _SERVICE_END.isoformat(),
-    "payment_due": _PAYMENT_DUE.isoformat(),
+    **last_month_services(),
     "currency": "PES",
     "lines": [{"description": "Licencia", "quantity": "1", "unit_price": "1000.00", "vat_rate": "21"}],
 }
