@@ -80,6 +80,35 @@ def test_a_cancelled_transaction_leaves_the_items_it_touched_unchanged(table):
     assert "Item" not in dynamodb.get_item(TableName=name, Key={"pk": {"S": "new"}})
 
 
+def test_updates_of_a_table_with_a_stream_still_record_the_item_as_it_was(deployment):
+    dynamodb = client("dynamodb", deployment)
+    name = f"st-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    dynamodb.put_item(TableName=name, Item={"pk": {"S": "a"}, "value": {"N": "0"}})
+    for value in ("1", "2", "3"):  # the same expression each time: its parse is remembered, the values are not
+        dynamodb.update_item(
+            TableName=name,
+            Key={"pk": {"S": "a"}},
+            UpdateExpression="SET #v = :v",
+            ExpressionAttributeNames={"#v": "value"},
+            ExpressionAttributeValues={":v": {"N": value}},
+        )
+    streams = client("dynamodbstreams", deployment)
+    arn = dynamodb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    images = [(r["dynamodb"].get("OldImage", {}).get("value"), r["dynamodb"]["NewImage"]["value"]) for r in records]
+    assert images == [(None, {"N": "0"}), ({"N": "0"}, {"N": "1"}), ({"N": "1"}, {"N": "2"}), ({"N": "2"}, {"N": "3"})]
+    assert dynamodb.get_item(TableName=name, Key={"pk": {"S": "a"}})["Item"]["value"] == {"N": "3"}
+
+
 def test_queries_read_one_partition_in_key_order_and_indexes_in_index_order(deployment):
     dynamodb = client("dynamodb", deployment)
     name = f"q-{uuid.uuid4().hex[:8]}"
