@@ -5,13 +5,14 @@
 Each figure is the median over fresh processes of the import of the handler module (what Lambda's init phase pays
 before the first invocation). The floor is `APIGatewayRestResolver(enable_validation=True)` with one pydantic
 route; the runs of all the functions and of the floor are interleaved, so a slower moment of the machine weighs on
-all of them alike: read the ratios. The rightmost column lists heavy packages a handler pulls in.
+all of them alike: read the ratios. The rightmost column lists heavy packages a handler pulls in. The API imports a
+route module on the first request for its paths, so its last rows add what such a first request loads.
 """
 
 import argparse
 import statistics
 
-from local.cold_start import floor_import, handler_import
+from local.cold_start import floor_import, handler_import, routes_import
 from local.template import load_stack
 
 HEAVY = (
@@ -34,6 +35,8 @@ TARGETS = {
     "PdfRendererFunction": 2.0,
 }
 FLOOR = "(floor: minimal REST API)"
+# The API imports a route module on the first request for its paths: what a cold start with such a request pays.
+FIRST_REQUESTS = ("/v1/invoices", "/v1/customers")
 
 
 def main() -> None:
@@ -44,12 +47,18 @@ def main() -> None:
     functions = sorted(stack.functions.values(), key=lambda f: f.logical_id)
     seconds: dict[str, list[float]] = {FLOOR: []} | {f.logical_id: [] for f in functions}
     heavy: dict[str, str] = {}
+    api = stack.functions["ApiFunction"]
+    seconds |= {f"ApiFunction + {path}": [] for path in FIRST_REQUESTS}
     for _ in range(runs):
         seconds[FLOOR].append(floor_import(functions[0], stack.deployment).seconds)
         for function in functions:
             profile = handler_import(function, stack.deployment)
             seconds[function.logical_id].append(profile.seconds)
             heavy[function.logical_id] = ", ".join(name for name in HEAVY if profile.imports(name)) or "-"
+        for path in FIRST_REQUESTS:
+            profile = routes_import(api, stack.deployment, path)
+            seconds[f"ApiFunction + {path}"].append(profile.seconds)
+            heavy[f"ApiFunction + {path}"] = ", ".join(name for name in HEAVY if profile.imports(name)) or "-"
     floor = statistics.median(seconds[FLOOR])
     print(f"{'function':<30} {'import ms':>10} {'x floor':>8} {'target':>7}  heavy packages")
     print(f"{FLOOR:<30} {floor * 1000:>10.1f} {1:>8.2f} {'':>7}")

@@ -62,6 +62,13 @@ def handler_import(function: Function, deployment: Deployment) -> ImportProfile:
     return _probe(f"import {module}", str(function.code_dir), function_environment(function, deployment))
 
 
+def routes_import(function: Function, deployment: Deployment, path: str) -> ImportProfile:
+    """The handler import and the route modules its first request for `path` loads (the API's LazyRouters)."""
+    module = function.handler.rsplit(".", 1)[0]
+    statement = f"import {module}\n{module}.routers.include_for({path!r})"
+    return _probe(statement, str(function.code_dir), function_environment(function, deployment))
+
+
 def floor_import(function: Function, deployment: Deployment) -> ImportProfile:
     """The minimal Powertools REST API under the same conditions, to compare against."""
     return _probe(FLOOR_API, str(function.code_dir), function_environment(function, deployment))

@@ -8,46 +8,41 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+import routes
 from billing import config
 from billing.api import idempotency
 from billing.api.resolver import create_resolver, enable_docs, resolve
-from routes import (
-    account,
-    arca,
-    billing_runs,
-    customers,
-    invoices,
-    items,
-    receivables,
-    reference,
-    setup,
-    subscriptions,
-    system,
-    taxpayers,
-)
+from billing.api.routers import LazyRouters
 
 config.require("TABLE_NAME", "IDEMPOTENCY_TABLE_NAME", "SECRETS_PREFIX", "PDF_BUCKET", "CAE_QUEUE_URL", "PDF_QUEUE_URL")
 logger = Logger()
 app = create_resolver()
 enable_docs(app)
-for module in (
-    system,
-    account,
-    customers,
-    invoices,
-    receivables,
-    setup,
-    arca,
-    reference,
-    items,
-    subscriptions,
-    billing_runs,
-    taxpayers,
-):
-    app.include_router(module.router)
+# The modules of `routes` by the first segment of the paths they serve (/v1/<segment>/...), in the order their routes
+# are matched; each is imported on the first request for its segment.
+routers = LazyRouters(
+    app,
+    routes,
+    {
+        "health": ("system",),
+        "account": ("account",),
+        "customers": ("customers", "receivables"),
+        "invoices": ("invoices",),
+        "payments": ("receivables",),
+        "balances": ("receivables",),
+        "setup": ("setup",),
+        "arca": ("arca",),
+        "reference": ("reference",),
+        "items": ("items",),
+        "subscriptions": ("subscriptions",),
+        "billing-runs": ("billing_runs",),
+        "taxpayers": ("taxpayers",),
+    },
+)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def handler(event: dict, context: LambdaContext) -> dict:
     idempotency.register_lambda_context(context)
+    routers.include_for(event.get("path") or "")
     return resolve(app, event, context)
