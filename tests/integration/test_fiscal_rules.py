@@ -4,7 +4,10 @@ is refused at the API with ARCA's reason, and notes treat our vouchers alike how
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from billing.domain.calendar import today_ar
+from billing.domain.errors import InvalidField
 from billing.domain.vouchers import TributeType
 from tests.support import invoicing
 from tests.support.api import call
@@ -153,6 +156,27 @@ def test_a_date_before_the_last_voucher_of_its_numbering(tenant):
                            "iva_condition": "consumidor_final"}).body["id"]  # fmt: skip
     other_type = create(tenant, customer=anonymous, date=str(today - timedelta(days=3)))
     assert (other_type.status, other_type.body["voucher_type"]) == (202, 6), other_type.body  # another numbering
+
+
+def test_a_run_of_vouchers_checks_each_date_against_those_it_prepared_before(tenant):
+    """A billing run prepares many vouchers with one Lookups, reading the numbering's last date once: the vouchers it
+    prepared before count as if they were stored."""
+    from billing.domain.modes import Mode
+    from billing.domain.tenancy import Scope
+    from billing.schemas.invoices import InvoiceCreate
+    from billing.services.invoices import Lookups, prepare_invoice
+
+    scope, today = Scope(tenant.tenant.tenant_id, Mode.TEST), today_ar()
+    lookups = Lookups(scope)
+    body = {**PRODUCTS, "customer": tenant.customer}
+    prepare_invoice(scope, InvoiceCreate(**body, date=today - timedelta(days=1)), lookups)
+    with pytest.raises(InvalidField) as refused:
+        prepare_invoice(scope, InvoiceCreate(**body, date=today - timedelta(days=2)), lookups)
+    assert refused.value.code == "date_before_last_voucher"
+    prepare_invoice(scope, InvoiceCreate(**body, date=today - timedelta(days=2)), Lookups(scope))  # nothing stored
+    draft = prepare_invoice(scope, InvoiceCreate(**body, date=today, draft=True), lookups)
+    assert draft.status == "draft"  # a draft is not numbered: it does not move the last date
+    prepare_invoice(scope, InvoiceCreate(**body, date=today - timedelta(days=1)), lookups)
 
 
 def services(**fields) -> dict:

@@ -147,21 +147,19 @@ def _check_credit(scope: Scope, computed: ComputedVoucher, credited: list[Invoic
     check_credit_note_total(note.total, left)
 
 
-def _check_acceptance(scope: Scope, computed: ComputedVoucher, body: InvoiceCreate, point_of_sale: int) -> None:
+def _check_acceptance(scope: Scope, computed: ComputedVoucher, body: InvoiceCreate, lookups: "Lookups") -> None:
     """What ARCA would refuse after a 202: the date against today and the numbering's last voucher, and a given
     foreign rate against ARCA's reference (docs/fiscal-rules.md)."""
-    _check_date(scope, point_of_sale, computed.voucher_type, computed.concept, body.date, body.allow_future_date)
+    last = lookups.last_voucher_date(body.point_of_sale, computed.voucher_type)
+    _check_date(computed.concept, body.date, body.allow_future_date, last)
     if body.exchange_rate is not None and computed.currency != PESOS:
         reference = _reference_rate(scope, computed.currency)
         if reference is not None:
             check_reference_rate(computed.exchange_rate, reference, computed.currency)
 
 
-def _check_date(
-    scope: Scope, point_of_sale: int, voucher_type: int, concept: Concept, given: date | None, allow_future: bool
-) -> None:
+def _check_date(concept: Concept, given: date | None, allow_future: bool, last: str | None) -> None:
     today = today_ar()
-    last = store.last_voucher_date(scope, point_of_sale, voucher_type)
     check_voucher_date(
         given or today,
         concept,
@@ -190,6 +188,7 @@ class Lookups:
         self.customers: dict = {}
         self._issuer: Issuer | None = None
         self._points_of_sale: set[int] = set()
+        self._last_dates: dict[tuple[int, int], str | None] = {}
 
     def issuer(self) -> Issuer:
         if self._issuer is None:
@@ -205,6 +204,21 @@ class Lookups:
         if number not in self._points_of_sale:
             _check_point_of_sale(self.scope, number)
             self._points_of_sale.add(number)
+
+    def last_voucher_date(self, point_of_sale: int, voucher_type: int) -> str | None:
+        """The numbering's latest voucher date (data/invoices.last_voucher_date reads the vouchers for it), read once:
+        a run's later vouchers see the dates of those it prepared before them through `prepared`."""
+        key = (point_of_sale, voucher_type)
+        if key not in self._last_dates:
+            self._last_dates[key] = store.last_voucher_date(self.scope, point_of_sale, voucher_type)
+        return self._last_dates[key]
+
+    def prepared(self, record: InvoiceRecord) -> None:
+        """A voucher about to be stored pending with its own date: the next ones of its numbering may not be
+        earlier."""
+        if record.status == InvoiceStatus.PENDING and record.issue_date:
+            key = (int(record.point_of_sale), int(record.voucher_type))
+            self._last_dates[key] = max(filter(None, (self.last_voucher_date(*key), record.issue_date)))
 
 
 def _compute(
@@ -226,7 +240,7 @@ def _compute(
         receiver_document_number=customer.document_number,
     )
     _check_credit(scope, computed, credited)
-    _check_acceptance(scope, computed, body, body.point_of_sale)
+    _check_acceptance(scope, computed, body, lookups)
     return issuer, customer, computed, credited, issue_date
 
 
@@ -268,6 +282,7 @@ def prepare_invoice(scope: Scope, body: InvoiceCreate, lookups: Lookups | None =
 
 
 def _prepare(scope: Scope, body: InvoiceCreate, lookups: Lookups | None) -> tuple[InvoiceRecord, list[InvoiceRecord]]:
+    lookups = lookups or Lookups(scope)
     issuer, customer, computed, credited, issue_date = _compute(scope, body, lookups)
     receiver_check = receiver_checks.check_before_queueing(scope, customer, computed.letter, computed.kind)
     request = arca_detail(
@@ -291,6 +306,7 @@ def _prepare(scope: Scope, body: InvoiceCreate, lookups: Lookups | None) -> tupl
         document={**mapping.document(body, computed, customer, credited, issuer), "receiver_check": receiver_check},
         arca_request=mapping.text(request),
     )
+    lookups.prepared(record)
     return record, credited
 
 
@@ -319,7 +335,8 @@ def issue_draft(scope: Scope, invoice_id: str) -> Invoice:
     # the day has moved since the draft was made; a future date was allowed when it was made
     issued = date.fromisoformat(record.issue_date) if record.issue_date else None
     concept = Concept(record.fields["concept"])
-    _check_date(scope, int(record.point_of_sale), int(record.voucher_type), concept, issued, allow_future=True)
+    last = store.last_voucher_date(scope, int(record.point_of_sale), int(record.voucher_type))
+    _check_date(concept, issued, True, last)
     store.set_status(record, scope, InvoiceStatus.PENDING)
     store.save(record)
     queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, record.invoice_id)
