@@ -2,6 +2,7 @@
 
   python -m billing.admin --local .local tenants create --name "Demo SRL" --cuit 30712345671
   python -m billing.admin --stack billing-dev --region sa-east-1 keys create --tenant ten_... --mode live
+  python -m billing.admin --stack billing-dev tenants backfill-usage-keys   # rate-limit keys for older tenants
 
 Prints JSON. A new key's secret is printed once and cannot be recovered: store it right away.
 """
@@ -28,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--cuit", required=True)
     tenants.add_parser("list")
+    tenants.add_parser(
+        "backfill-usage-keys", help="give every tenant its own rate-limit key per mode (idempotent; after a deploy)"
+    )
 
     keys = commands.add_parser("keys").add_subparsers(dest="action", required=True)
     for action in ("create", "list", "rotate", "revoke"):
@@ -56,6 +60,10 @@ def _point_at_local_stack(state_dir: Path) -> None:
         AWS_SECRET_ACCESS_KEY="testing",
         TABLE_NAME=stack["resources"]["BillingTable"]["name"],
     )
+    # Where new tenants' rate-limit keys go: the environment tenants are created with (template.yaml).
+    plan = stack.get("functions", {}).get("ApiFunction", {}).get("environment", {}).get("TENANT_USAGE_PLAN")
+    if plan:
+        os.environ["TENANT_USAGE_PLAN"] = plan
 
 
 def _point_at_deployed_stack(name: str, region: str | None) -> None:
@@ -66,6 +74,8 @@ def _point_at_deployed_stack(name: str, region: str | None) -> None:
     [stack] = boto3.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
     os.environ["TABLE_NAME"] = outputs["TableName"]
+    if "TenantUsagePlanName" in outputs:  # absent from a stack deployed before rate limits
+        os.environ["TENANT_USAGE_PLAN"] = outputs["TenantUsagePlanName"]
 
 
 def _run(args: argparse.Namespace) -> object:
@@ -73,6 +83,10 @@ def _run(args: argparse.Namespace) -> object:
     from billing.services import tenants
 
     if args.command == "tenants":
+        if args.action == "backfill-usage-keys":
+            from billing.services.rate_limits import backfill_usage_keys
+
+            return backfill_usage_keys()
         return tenants.create_tenant(args.name, args.cuit) if args.action == "create" else tenants.list_tenants()
     if args.action == "create":
         issued = tenants.create_api_key(args.tenant, args.mode)

@@ -41,6 +41,15 @@ def find_tenant(tenant_id: str) -> TenantRecord | None:
         return None
 
 
+def usage_key(tenant: TenantRecord, mode: str) -> str | None:
+    return tenant.live_usage_key if mode == "live" else tenant.test_usage_key
+
+
+def record_usage_key(tenant: TenantRecord, mode: str, value: str) -> None:
+    attribute = TenantRecord.live_usage_key if mode == "live" else TenantRecord.test_usage_key
+    tenant.update(actions=[attribute.set(value)])
+
+
 def all_tenants() -> list[TenantRecord]:
     return list(TenantRecord.by_listing.query("TENANTS"))
 
