@@ -81,10 +81,8 @@ class ApiGateway:
             event["requestContext"]["authorizer"] = decision.context
         if match.route.api_key_required:
             verdict = self.usage_plans.admit(self._api_key(headers or {}, decision))
-            if verdict in USAGE_RESPONSE_TYPES:
-                response = render(self.api.gateway_responses, USAGE_RESPONSE_TYPES[verdict], request_id, headers)
-                response.function = match.route.function
-                return response
+            if verdict in USAGE_RESPONSE_TYPES:  # the function is not invoked
+                return render(self.api.gateway_responses, USAGE_RESPONSE_TYPES[verdict], request_id, headers)
         response = self._integrate(match.route.function, event, request_id, headers)
         response.function = match.route.function
         return response
