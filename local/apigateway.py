@@ -90,7 +90,8 @@ class ApiGateway:
     @property
     def usage_plans(self) -> UsagePlans:
         if self._usage_plans is None:  # only an API with key-protected routes reads the plans
-            self._usage_plans = UsagePlans(self.api.usage_plans, client("apigateway", self.deployment), self.clock)
+            stage = (REST_API_ID, self.api.stage)
+            self._usage_plans = UsagePlans(stage, client("apigateway", self.deployment), self.clock)
         return self._usage_plans
 
     def _api_key(self, headers: dict[str, str], decision: Decision | None) -> str | None:

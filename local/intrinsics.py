@@ -112,6 +112,8 @@ class Resolver:
             return self.resolve(props.get("FunctionName") or logical_id)
         if kind == "AWS::ApiGateway::RestApi":
             return REST_API_ID
+        if kind == "AWS::ApiGateway::Stage":
+            return self.resolve(props["StageName"])  # a stage is known by its name, as in a usage plan's ApiStages
         return logical_id
 
     def attributes(self, logical_id: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 refused with 403 unless its key is in one of the stage's usage plans, and with 429 once the key's token bucket
 (the plan's burst, refilled at its rate per second) is empty. Each key has its own bucket, so one key's flood never
 throttles another. The plans and their keys are read from moto, where the template's plans were created and where
-the tenant service adds each tenant's keys, exactly as it does in AWS."""
+the tenant service adds each tenant's keys, exactly as it does in AWS; a plan counts if it lists the API's stage."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ class TokenBucket:
 
 
 class UsagePlans:
-    def __init__(self, plan_names: tuple[str, ...], apigateway, clock: Callable[[], float] = time.monotonic):
-        self.plan_names = plan_names
+    def __init__(self, stage: tuple[str, str], apigateway, clock: Callable[[], float] = time.monotonic):
+        self.stage = {"apiId": stage[0], "stage": stage[1]}
         self.apigateway = apigateway
         self.clock = clock
         self._throttle_of_key: dict[str, Throttle] = {}
@@ -67,7 +67,7 @@ class UsagePlans:
         keys = {}
         for page in self.apigateway.get_paginator("get_usage_plans").paginate():
             for plan in page.get("items", []):
-                if plan.get("name") not in self.plan_names:
+                if self.stage not in plan.get("apiStages", []):
                     continue
                 limits = plan.get("throttle") or {}
                 # Without a throttle a plan admits whatever the stage does: an endless bucket.

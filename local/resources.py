@@ -106,7 +106,10 @@ def create_usage_plan(apigateway, plan: UsagePlan) -> str:
         throttle["rateLimit"] = plan.rate_limit
     if plan.burst_limit is not None:
         throttle["burstLimit"] = plan.burst_limit
-    plan_id = apigateway.create_usage_plan(name=plan.name, **({"throttle": throttle} if throttle else {}))["id"]
+    stages = [{"apiId": api_id, "stage": stage} for api_id, stage in plan.api_stages]
+    plan_id = apigateway.create_usage_plan(
+        name=plan.name, apiStages=stages, **({"throttle": throttle} if throttle else {})
+    )["id"]
     for key in plan.keys:
         fields = {k: v for k, v in (("name", key.name), ("value", key.value)) if v}
         key_id = apigateway.create_api_key(enabled=key.enabled, **fields)["id"]

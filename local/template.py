@@ -87,7 +87,6 @@ class Api:
     binary_media_types: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # routes the local stack cannot serve, with the reason
     api_key_source: str = "HEADER"  # AUTHORIZER: the authorizer's usageIdentifierKey; HEADER: X-API-Key
-    usage_plans: tuple[str, ...] = ()  # names of the usage plans on this API's stage
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,7 @@ class UsagePlan:
     name: str
     rate_limit: float | None
     burst_limit: int | None
+    api_stages: tuple[tuple[str, str], ...] = ()  # (REST API id, stage name) pairs it throttles
     keys: tuple[ApiKey, ...] = ()
 
 
@@ -197,16 +197,15 @@ def load_stack(
         f"arn:{PARTITION}:lambda:{deployment.region}:{deployment.account_id}:function:{resolver.physical_name(f)}": f
         for f in functions
     }
-    usage_plans = _usage_plans(resources, resolver)
     return Stack(
         deployment=deployment,
         resources=data,
         functions=functions,
-        api=_api(resources, resolver, by_arn, usage_plans),
+        api=_api(resources, resolver, by_arn),
         mappings=_mappings(resources, resolver, data, functions),
         schedules=_schedules(resources, resolver, by_arn),
         console=_console(resources, Path(template_path).resolve().parent),
-        usage_plans=[plan for plan, _ in usage_plans],
+        usage_plans=_usage_plans(resources, resolver),
     )
 
 
@@ -303,8 +302,7 @@ def _function_of(uri: Any, resolver: Resolver, by_arn: dict[str, str]) -> str:
     return by_arn[match.group(1)]
 
 
-def _usage_plans(resources: dict[str, Any], resolver: Resolver) -> list[tuple[UsagePlan, set[str]]]:
-    """Each usage plan with the logical ids of the APIs whose stages it covers."""
+def _usage_plans(resources: dict[str, Any], resolver: Resolver) -> list[UsagePlan]:
     keys = {
         logical_id: ApiKey(
             logical_id,
@@ -322,23 +320,20 @@ def _usage_plans(resources: dict[str, Any], resolver: Resolver) -> list[tuple[Us
     for logical_id, resource in _of_type(resources, "AWS::ApiGateway::UsagePlan"):
         props = resource["Properties"]
         throttle = resolver.resolve(props.get("Throttle") or {})
+        stages = resolver.resolve(props.get("ApiStages") or [])
         plan = UsagePlan(
             logical_id=logical_id,
             name=resolver.resolve(props.get("UsagePlanName") or logical_id),
             rate_limit=float(throttle["RateLimit"]) if "RateLimit" in throttle else None,
             burst_limit=int(throttle["BurstLimit"]) if "BurstLimit" in throttle else None,
+            api_stages=tuple((stage["ApiId"], stage["Stage"]) for stage in stages),
             keys=tuple(members.get(logical_id, ())),
         )
-        plans.append((plan, {stage["ApiId"]["Ref"] for stage in props.get("ApiStages", [])}))
+        plans.append(plan)
     return plans
 
 
-def _api(
-    resources: dict[str, Any],
-    resolver: Resolver,
-    by_arn: dict[str, str],
-    usage_plans: list[tuple[UsagePlan, set[str]]],
-) -> Api | None:
+def _api(resources: dict[str, Any], resolver: Resolver, by_arn: dict[str, str]) -> Api | None:
     apis = _of_type(resources, "AWS::ApiGateway::RestApi")
     if not apis:
         return None
@@ -376,7 +371,6 @@ def _api(
         skipped=skipped,
         api_key_source=resource["Properties"].get("ApiKeySourceType")
         or body.get("x-amazon-apigateway-api-key-source", "HEADER"),
-        usage_plans=tuple(plan.name for plan, apis in usage_plans if logical_id in apis),
     )
 
 

@@ -7,6 +7,8 @@ from local.rate_limits import ADMITTED, INVALID_KEY, THROTTLED, UsagePlans
 from local.resources import create_usage_plan
 from local.template import ApiKey, UsagePlan
 
+STAGE = ("local", "dev")
+
 
 class Clock:
     def __init__(self):
@@ -26,14 +28,14 @@ def plan(deployment, apigateway):
     """A plan of 2 requests per second with a burst of 3, holding two keys."""
     name = f"{deployment.stack_name}-tenants"
     keys = tuple(ApiKey(f"K{n}", None, f"{deployment.stack_name}-key-{n}-" + "x" * 20, True) for n in (1, 2))
-    plan_id = create_usage_plan(apigateway, UsagePlan("Plan", name, 2.0, 3, keys))
-    return name, plan_id, [key.value for key in keys]
+    plan_id = create_usage_plan(apigateway, UsagePlan("Plan", name, 2.0, 3, api_stages=(STAGE,), keys=keys))
+    return plan_id, [key.value for key in keys]
 
 
 def test_a_key_gets_its_burst_then_429s_until_its_bucket_refills_at_the_rate(apigateway, plan):
-    name, _, (key, _) = plan
+    _, (key, _) = plan
     clock = Clock()
-    plans = UsagePlans((name,), apigateway, clock)
+    plans = UsagePlans(STAGE, apigateway, clock)
     assert [plans.admit(key) for _ in range(4)] == [ADMITTED] * 3 + [THROTTLED]
     clock.now += 0.5  # 2 per second: one token
     assert [plans.admit(key) for _ in range(2)] == [ADMITTED, THROTTLED]
@@ -42,18 +44,25 @@ def test_a_key_gets_its_burst_then_429s_until_its_bucket_refills_at_the_rate(api
 
 
 def test_one_keys_flood_leaves_another_keys_bucket_full(apigateway, plan):
-    name, _, (flooding, other) = plan
-    plans = UsagePlans((name,), apigateway, Clock())
+    _, (flooding, other) = plan
+    plans = UsagePlans(STAGE, apigateway, Clock())
     while plans.admit(flooding) == ADMITTED:
         pass
     assert [plans.admit(other) for _ in range(3)] == [ADMITTED] * 3
 
 
 def test_a_key_outside_the_stages_plans_is_refused(deployment, apigateway, plan):
-    name, _, (key, _) = plan
-    other_plan = f"{deployment.stack_name}-other"
-    create_usage_plan(apigateway, UsagePlan("Other", other_plan, 1.0, 1, (ApiKey("K", None, "z" * 30, True),)))
-    plans = UsagePlans((name,), apigateway, Clock())
+    _, (key, _) = plan
+    elsewhere = UsagePlan(
+        "Other",
+        f"{deployment.stack_name}-other",
+        1.0,
+        1,
+        api_stages=(("other", "dev"),),
+        keys=(ApiKey("K", None, "z" * 30, True),),
+    )
+    create_usage_plan(apigateway, elsewhere)
+    plans = UsagePlans(STAGE, apigateway, Clock())
     assert plans.admit("z" * 30) == INVALID_KEY  # in a plan, but not one on this stage
     assert plans.admit(None) == INVALID_KEY
     assert plans.admit("never-issued" * 3) == INVALID_KEY
@@ -61,9 +70,9 @@ def test_a_key_outside_the_stages_plans_is_refused(deployment, apigateway, plan)
 
 
 def test_a_key_added_to_the_plan_later_is_found(deployment, apigateway, plan):
-    name, plan_id, _ = plan
+    plan_id, _ = plan
     clock = Clock()
-    plans = UsagePlans((name,), apigateway, clock)
+    plans = UsagePlans(STAGE, apigateway, clock)
     late = f"{deployment.stack_name}-late-" + "y" * 20
     assert plans.admit(late) == INVALID_KEY
     key_id = apigateway.create_api_key(name="late", value=late, enabled=True)["id"]

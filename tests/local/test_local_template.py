@@ -82,7 +82,8 @@ def test_routes_security_and_targets(stack):
 def test_usage_plans_with_their_throttle_from_the_parameters(stack):
     assert stack.api.api_key_source == "AUTHORIZER"
     [plan] = stack.usage_plans
-    assert stack.api.usage_plans == (plan.name,) == ("billing-local-tenants",)
+    assert plan.name == "billing-local-tenants"
+    assert plan.api_stages == (("local", "dev"),)  # the API's own stage
     assert (plan.rate_limit, plan.burst_limit) == (10, 20)  # the template's defaults
     [shared] = plan.keys
     assert shared.value == stack.functions["AuthorizerFunction"].environment["SHARED_USAGE_KEY"] and shared.enabled
