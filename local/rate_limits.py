@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 ADMITTED, INVALID_KEY, THROTTLED = "admitted", "invalid_key", "throttled"
 REFRESH_SECONDS = 0.5  # at most this often, an unknown key makes the gateway read the plans again
+PLANS_MAX_AGE_SECONDS = 5.0  # and this often anyway, so a key moved to another plan gets that plan's limits
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,14 @@ class UsagePlans:
             return INVALID_KEY
         with self._lock:
             now = self.clock()
-            throttle = self._throttle_of_key.get(key)
-            if throttle is None and (self._read_at is None or now - self._read_at >= REFRESH_SECONDS):
+            age = None if self._read_at is None else now - self._read_at
+            if (
+                age is None
+                or age >= PLANS_MAX_AGE_SECONDS
+                or (key not in self._throttle_of_key and age >= REFRESH_SECONDS)
+            ):
                 self._read_plans(now)
-                throttle = self._throttle_of_key.get(key)
+            throttle = self._throttle_of_key.get(key)
             if throttle is None:
                 return INVALID_KEY
             bucket = self._buckets.get(key)

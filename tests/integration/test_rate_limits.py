@@ -11,8 +11,15 @@ import pytest
 from billing.admin.__main__ import main
 from billing.data import tenants as store
 from billing.data.models import TenantRecord
+from billing.domain.errors import InvalidField
 from billing.schemas.common import ErrorResponse
-from billing.services.rate_limits import backfill_usage_keys
+from billing.services.rate_limits import (
+    TenantLimits,
+    backfill_usage_keys,
+    reset_tenant_limits,
+    set_tenant_limits,
+    tenant_limits,
+)
 from local.apigateway import ApiGateway, HttpRequest
 from local.resources import create_all
 from local.runtime import Runtime
@@ -30,8 +37,8 @@ def _apigateway():
     return boto3.client("apigateway")
 
 
-def _plan_key_values() -> set[str]:
-    [plan] = [p for p in _apigateway().get_usage_plans()["items"] if p["name"] == PLAN.name]
+def _plan_key_values(name: str = PLAN.name) -> set[str]:
+    [plan] = [p for p in _apigateway().get_usage_plans()["items"] if p["name"] == name]
     return {key["value"] for key in _apigateway().get_usage_plan_keys(usagePlanId=plan["id"])["items"]}
 
 
@@ -93,8 +100,8 @@ def test_the_backfill_creates_the_keys_a_tenant_never_had_and_a_second_run_chang
     assert _record(account.tenant.tenant_id).test_usage_key == record.test_usage_key
 
 
-def test_the_operator_cli_runs_the_backfill_on_the_local_stack(account, tmp_path, capsys):
-    _forget_usage_keys(account.tenant.tenant_id)
+@pytest.fixture
+def local_state(tmp_path):
     state = {
         "endpoint": STACK.deployment.endpoint,
         "region": STACK.deployment.region,
@@ -102,13 +109,61 @@ def test_the_operator_cli_runs_the_backfill_on_the_local_stack(account, tmp_path
         "functions": {name: f.to_json() for name, f in STACK.functions.items()},
     }
     (tmp_path / "stack.json").write_text(json.dumps(state))
-    assert main(["--local", str(tmp_path), "tenants", "backfill-usage-keys"]) == 0
-    repairs = json.loads(capsys.readouterr().out)
+    return tmp_path
+
+
+def _admin(capsys, local_state, *argv):
+    assert main(["--local", str(local_state), *argv]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_operator_cli_runs_the_backfill_on_the_local_stack(account, local_state, capsys):
+    _forget_usage_keys(account.tenant.tenant_id)
+    repairs = _admin(capsys, local_state, "tenants", "backfill-usage-keys")
     assert {(r["tenant_id"], r["mode"]) for r in repairs} == {
         (account.tenant.tenant_id, "test"),
         (account.tenant.tenant_id, "live"),
     }
     assert _record(account.tenant.tenant_id).test_usage_key in _plan_key_values()
+
+
+def test_the_operator_cli_shows_sets_and_resets_a_tenants_limits(account, local_state, capsys):
+    tenant = ["tenants", "limits", "--tenant", account.tenant.tenant_id]
+    assert _admin(capsys, local_state, *tenant)["own"] is False
+    own = _admin(capsys, local_state, *tenant, "--rate", "25", "--burst", "40")
+    assert (own["rate_limit"], own["burst_limit"], own["own"]) == (25, 40, True)
+    assert _admin(capsys, local_state, *tenant, "--default")["own"] is False
+
+
+def test_a_tenant_with_limits_of_its_own_is_throttled_in_a_plan_of_its_own(account, other_account):
+    tenant_id = account.tenant.tenant_id
+    assert tenant_limits(tenant_id) == TenantLimits(tenant_id, 10, 20, own=False)  # the template's defaults
+
+    assert set_tenant_limits(tenant_id, 50, 100) == TenantLimits(tenant_id, 50, 100, own=True)
+    record, other = _record(tenant_id), _record(other_account.tenant.tenant_id)
+    own_plan = f"{PLAN.name}/{tenant_id}"
+    assert _plan_key_values(own_plan) == {record.test_usage_key, record.live_usage_key}
+    assert _plan_key_values() == {other.test_usage_key, other.live_usage_key, SHARED_KEY}  # one plan per stage
+    [plan] = [p for p in _apigateway().get_usage_plans()["items"] if p["name"] == own_plan]
+    [stack_plan] = [p for p in _apigateway().get_usage_plans()["items"] if p["name"] == PLAN.name]
+    assert plan["apiStages"] == stack_plan["apiStages"] == [{"apiId": "local", "stage": "dev"}]
+    assert tenant_limits(other_account.tenant.tenant_id).own is False
+
+    backfill_usage_keys()  # leaves the keys in the tenant's own plan
+    assert _plan_key_values(own_plan) == {record.test_usage_key, record.live_usage_key}
+    assert set_tenant_limits(tenant_id, 5, 10) == TenantLimits(tenant_id, 5, 10, own=True)  # the same plan, changed
+
+    assert reset_tenant_limits(tenant_id) == TenantLimits(tenant_id, 10, 20, own=False)
+    assert {record.test_usage_key, record.live_usage_key} <= _plan_key_values()
+    assert own_plan not in {p["name"] for p in _apigateway().get_usage_plans()["items"]}
+
+
+@pytest.mark.parametrize(("rate", "burst", "param"), [(0, 10, "rate"), (-1, 10, "rate"), (10, 0, "burst")])
+def test_limits_of_its_own_must_admit_something(account, rate, burst, param):
+    with pytest.raises(InvalidField) as refused:
+        set_tenant_limits(account.tenant.tenant_id, rate, burst)
+    assert refused.value.param == param
+    assert tenant_limits(account.tenant.tenant_id).own is False
 
 
 class Clock:
@@ -165,6 +220,18 @@ def test_the_local_gateway_throttles_each_tenant_and_mode_in_its_own_bucket(thro
     assert _get(gateway, flooding.live_key).status == 200
     clock.now += 1  # one second refills one request
     assert [_get(gateway, flooding.test_key).status for _ in range(2)] == [200, 429]
+
+
+def test_the_local_gateway_applies_a_tenants_own_limits(throttled_stack, runtime):
+    clock = Clock()
+    gateway = ApiGateway(throttled_stack.api, runtime, throttled_stack.deployment, clock=clock)
+    larger, other = Account("Demo SRL", "30712345671"), Account("Otra SA", "20123456786")
+    set_tenant_limits(larger.tenant.tenant_id, 1, 4)
+    assert [_get(gateway, larger.test_key).status for _ in range(5)] == [200] * 4 + [429]
+    assert [_get(gateway, other.test_key).status for _ in range(3)] == [200, 200, 429]  # the stack's burst of 2
+    reset_tenant_limits(larger.tenant.tenant_id)
+    clock.now += 10  # the gateway reads the plans again (as API Gateway takes a moment to apply a change)
+    assert [_get(gateway, larger.test_key).status for _ in range(3)] == [200, 200, 429]
 
 
 def test_public_routes_need_no_usage_key(throttled_stack, runtime):

@@ -86,7 +86,8 @@ def test_usage_plans_with_their_throttle_from_the_parameters(stack):
     assert plan.api_stages == (("local", "dev"),)  # the API's own stage
     assert (plan.rate_limit, plan.burst_limit) == (10, 20)  # the template's defaults
     [shared] = plan.keys
-    assert shared.value == stack.functions["AuthorizerFunction"].environment["SHARED_USAGE_KEY"] and shared.enabled
+    assert shared.value == "billinglocalSharedTenantsBucket" and shared.enabled  # Fn::Join of an Fn::Split
+    assert stack.functions["AuthorizerFunction"].environment["SHARED_USAGE_KEY"] == shared.value
     tighter = load_stack(deployment=stack.deployment, parameters={"TenantRateLimit": "2", "TenantBurstLimit": "5"})
     assert (tighter.usage_plans[0].rate_limit, tighter.usage_plans[0].burst_limit) == (2, 5)
 

@@ -11,6 +11,7 @@ from billing.clients import usage_plans
 from billing.config import MissingConfiguration, settings
 from billing.data import tenants as store
 from billing.data.models import TenantRecord
+from billing.domain.errors import InvalidField, NotFound
 from billing.domain.modes import Mode
 
 
@@ -30,11 +31,26 @@ def _plan() -> str:
     return plan
 
 
+@dataclass(frozen=True)
+class TenantLimits:
+    tenant_id: str
+    rate_limit: float | None  # requests per second, in each mode
+    burst_limit: int | None
+    own: bool  # limits of its own (a usage plan for this tenant), or the stack's
+
+
+def _key_name(plan: str, tenant_id: str, mode: Mode) -> str:
+    return f"{plan}/{tenant_id}/{mode.value}"
+
+
+def _own_plan(plan: str, tenant_id: str) -> str:
+    return f"{plan}/{tenant_id}"
+
+
 def _ensure(tenant: TenantRecord, mode: Mode, plan: str) -> UsageKeyRepair:
     recorded = store.usage_key(tenant, mode)
-    # The name makes it idempotent; the value is random because API Gateway wants key values unique per region.
-    name = f"{plan}/{tenant.tenant_id}/{mode.value}"
-    value, created = usage_plans.ensure_key(plan, name, secrets.token_urlsafe(30))
+    # The name makes it idempotent; the value is random (alphanumeric, as API Gateway wants, and unique per region).
+    value, created = usage_plans.ensure_key(plan, _key_name(plan, tenant.tenant_id, mode), secrets.token_hex(20))
     if value != recorded:
         store.record_usage_key(tenant, mode, value)
     action = "created" if created else "kept" if value == recorded else "recorded"
@@ -51,3 +67,42 @@ def backfill_usage_keys() -> list[UsageKeyRepair]:
     """Every tenant's keys (the migration of tenants created before rate limits); safe to run again at any time."""
     plan = _plan()
     return [_ensure(tenant, mode, plan) for tenant in store.all_tenants() for mode in Mode]
+
+
+def _tenant(tenant_id: str) -> TenantRecord:
+    tenant = store.find_tenant(tenant_id)
+    if tenant is None:
+        raise NotFound(f"No tenant {tenant_id}.", param="tenant_id")
+    return tenant
+
+
+def tenant_limits(tenant_id: str) -> TenantLimits:
+    plan = _plan()
+    found = usage_plans.limits_of(_key_name(plan, _tenant(tenant_id).tenant_id, Mode.LIVE))
+    if found is None:  # no key of its own yet: the shared bucket, at the stack's limits
+        found = (plan, *(usage_plans.limits_of_plan(plan)))
+    name, rate, burst = found
+    return TenantLimits(tenant_id, rate, burst, own=name != plan)
+
+
+def set_tenant_limits(tenant_id: str, rate_limit: float, burst_limit: int) -> TenantLimits:
+    """Limits of the tenant's own, in each mode: its keys move to a usage plan of its own (API Gateway limits the
+    plans of an account and region, so this is for the few tenants that need it)."""
+    if not rate_limit > 0:
+        raise InvalidField("The rate must be more than 0 requests per second.", code="invalid_rate", param="rate")
+    if burst_limit < 1:
+        raise InvalidField("The burst must be at least 1 request.", code="invalid_burst", param="burst")
+    tenant, plan = _tenant(tenant_id), _plan()
+    give_usage_keys(tenant)
+    names = [_key_name(plan, tenant_id, mode) for mode in Mode]
+    usage_plans.give_own_plan(plan, _own_plan(plan, tenant_id), names, rate_limit, burst_limit)
+    return tenant_limits(tenant_id)
+
+
+def reset_tenant_limits(tenant_id: str) -> TenantLimits:
+    """Back to the stack's limits: the keys return to its plan, the tenant's own plan is deleted."""
+    _tenant(tenant_id)
+    plan = _plan()
+    names = [_key_name(plan, tenant_id, mode) for mode in Mode]
+    usage_plans.drop_own_plan(plan, _own_plan(plan, tenant_id), names)
+    return tenant_limits(tenant_id)
