@@ -33,8 +33,6 @@ os.environ.update(
         if name not in ("PATH", "LANG", "TZ")
     }
 )
-# The authorizer runs in this process too (tests/support/api.py): its own variables beside the API's.
-os.environ["SHARED_USAGE_KEY"] = STACK.functions["AuthorizerFunction"].environment["SHARED_USAGE_KEY"]
 os.environ["ARCA_READ_TIMEOUT_SECONDS"] = "3"  # so timeout paths take seconds, not the production 20
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log drowns test output
 

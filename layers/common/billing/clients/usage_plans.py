@@ -43,6 +43,15 @@ def _move(key_id: str, to_plan: dict) -> None:
         apigateway.create_usage_plan_key(usagePlanId=to_plan["id"], keyId=key_id, keyType="API_KEY")
 
 
+def add_new_keys(plan_name: str, values: dict[str, str]) -> None:
+    """New API keys (name -> value) in the plan: for names nobody can have used yet (a new tenant's)."""
+    apigateway = client("apigateway")
+    plan_id = _plan(plan_name)["id"]
+    for name, value in values.items():
+        key = apigateway.create_api_key(name=name, value=value, enabled=True)
+        apigateway.create_usage_plan_key(usagePlanId=plan_id, keyId=key["id"], keyType="API_KEY")
+
+
 def ensure_key(plan_name: str, key_name: str, new_value: str) -> tuple[str, bool]:
     """The value of the API key named `key_name`, and whether it had to be created (with `new_value`); a key in no
     plan joins `plan_name`'s. Idempotent: found by name, so a run interrupted between creating and recording the key
@@ -57,18 +66,20 @@ def ensure_key(plan_name: str, key_name: str, new_value: str) -> tuple[str, bool
     return key["value"], created
 
 
+def _limits(plan: dict) -> tuple[str, float | None, int | None]:
+    throttle = plan.get("throttle") or {}
+    return plan["name"], throttle.get("rateLimit"), throttle.get("burstLimit")
+
+
 def limits_of(key_name: str) -> tuple[str, float | None, int | None] | None:
     """(plan name, rate, burst) of the plan the key is in; None for a key in no plan."""
     key = _key_named(key_name)
     plans = _plans_holding(key["id"]) if key else []
-    if not plans:
-        return None
-    return plans[0]["name"], *limits_of_plan(plans[0]["name"])
+    return _limits(plans[0]) if plans else None
 
 
-def limits_of_plan(plan_name: str) -> tuple[float | None, int | None]:
-    throttle = _plan(plan_name).get("throttle") or {}
-    return throttle.get("rateLimit"), throttle.get("burstLimit")
+def limits_of_plan(plan_name: str) -> tuple[str, float | None, int | None]:
+    return _limits(_plan(plan_name))
 
 
 def give_own_plan(stack_plan: str, own_plan: str, key_names: list[str], rate: float, burst: int) -> None:

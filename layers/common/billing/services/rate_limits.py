@@ -20,7 +20,7 @@ class UsageKeyRepair:
     tenant_id: str
     mode: str
     # "created": a new key; "recorded": API Gateway had it, the tenant's record did not (an interrupted run);
-    # "kept": already the tenant's (and now surely in the plan)
+    # "kept": already the tenant's (and in a plan: put back in the stack's if it was in none)
     action: str
 
 
@@ -47,14 +47,26 @@ def _own_plan(plan: str, tenant_id: str) -> str:
     return f"{plan}/{tenant_id}"
 
 
+def _new_value() -> str:
+    return secrets.token_hex(20)  # alphanumeric, 20 to 128 characters and unique in the region, as API Gateway wants
+
+
 def _ensure(tenant: TenantRecord, mode: Mode, plan: str) -> UsageKeyRepair:
     recorded = store.usage_key(tenant, mode)
-    # The name makes it idempotent; the value is random (alphanumeric, as API Gateway wants, and unique per region).
-    value, created = usage_plans.ensure_key(plan, _key_name(plan, tenant.tenant_id, mode), secrets.token_hex(20))
+    value, created = usage_plans.ensure_key(plan, _key_name(plan, tenant.tenant_id, mode), _new_value())
     if value != recorded:
-        store.record_usage_key(tenant, mode, value)
+        store.record_usage_keys(tenant, {mode: value})
     action = "created" if created else "kept" if value == recorded else "recorded"
     return UsageKeyRepair(tenant.tenant_id, mode.value, action)
+
+
+def give_new_tenant_usage_keys(tenant: TenantRecord) -> None:
+    """A new tenant's key in each mode, in the stack's plan. Its id is new, so no key can have its name yet: no
+    look-ups (the backfill's idempotent path repairs a tenant whose keys this did not finish)."""
+    plan = _plan()
+    values = {mode: _new_value() for mode in Mode}
+    usage_plans.add_new_keys(plan, {_key_name(plan, tenant.tenant_id, mode): value for mode, value in values.items()})
+    store.record_usage_keys(tenant, values)
 
 
 def give_usage_keys(tenant: TenantRecord) -> list[UsageKeyRepair]:
@@ -79,9 +91,8 @@ def _tenant(tenant_id: str) -> TenantRecord:
 def tenant_limits(tenant_id: str) -> TenantLimits:
     plan = _plan()
     found = usage_plans.limits_of(_key_name(plan, _tenant(tenant_id).tenant_id, Mode.LIVE))
-    if found is None:  # no key of its own yet: the shared bucket, at the stack's limits
-        found = (plan, *(usage_plans.limits_of_plan(plan)))
-    name, rate, burst = found
+    # No key of its own yet: the shared bucket, at the stack's limits.
+    name, rate, burst = found or usage_plans.limits_of_plan(plan)
     return TenantLimits(tenant_id, rate, burst, own=name != plan)
 
 

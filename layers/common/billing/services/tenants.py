@@ -86,7 +86,7 @@ def create_tenant(name: str, cuit: str) -> Tenant:
         created_at=timestamp(),
     )
     store.insert_tenant(record)
-    rate_limits.give_usage_keys(record)
+    rate_limits.give_new_tenant_usage_keys(record)
     return _tenant(record)
 
 
