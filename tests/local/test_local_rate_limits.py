@@ -1,7 +1,10 @@
 """The local gateway's usage plans: API Gateway's token bucket per key, read from the plans in moto."""
 
+import dataclasses
+
 import pytest
 
+from local.apigateway import ApiGateway, HttpRequest
 from local.aws import client
 from local.rate_limits import ADMITTED, INVALID_KEY, THROTTLED, UsagePlans
 from local.resources import create_usage_plan
@@ -79,3 +82,23 @@ def test_a_key_added_to_the_plan_later_is_found(deployment, apigateway, plan):
     apigateway.create_usage_plan_key(usagePlanId=plan_id, keyId=key_id, keyType="API_KEY")
     clock.now += 1  # the gateway reads the plans again at most twice a second
     assert plans.admit(late) == ADMITTED
+
+
+def test_with_the_header_source_the_gateway_throttles_by_x_api_key(fixture_stack, runtime, apigateway, deployment):
+    """API Gateway's other key source: the client sends the usage-plan key itself."""
+    api = dataclasses.replace(
+        fixture_stack.api,
+        api_key_source="HEADER",
+        routes=[dataclasses.replace(r, api_key_required=True) for r in fixture_stack.api.routes],
+    )
+    value = f"{deployment.stack_name}-header-" + "h" * 20
+    key = ApiKey("K", None, value, True)
+    create_usage_plan(apigateway, UsagePlan("Plan", "p", 1.0, 1, api_stages=(("local", api.stage),), keys=(key,)))
+    gateway = ApiGateway(api, runtime, fixture_stack.deployment, clock=Clock())
+
+    def get(headers):
+        return gateway.handle(HttpRequest("GET", "/public", "", [("Host", "localhost"), *headers], b"")).status
+
+    assert get([("X-API-Key", value)]) == 200
+    assert get([("X-API-Key", value)]) == 429  # the burst of 1 is spent
+    assert get([]) == 403  # no key: API Gateway's INVALID_API_KEY
