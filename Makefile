@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # chromium runs the web console's browser tests (Playwright drives it: no browser is downloaded).
 TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg chromium
 
-.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-monthly bench-pdf bench-receivables bench-console bench-padron build deploy deploy-console clean
+.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-monthly bench-pdf bench-receivables bench-console bench-padron build deploy deploy-console backfill-usage-keys clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -86,7 +86,12 @@ build:
 
 deploy: build
 	sam deploy --config-env $(ENV)
+	$(MAKE) backfill-usage-keys ENV=$(ENV)
 	$(MAKE) deploy-console ENV=$(ENV)
+
+## Every tenant's own rate-limit key per mode in the deployed stack's usage plan (idempotent; docs/rate-limits.md).
+backfill-usage-keys: $(STAMP)
+	PYTHONPATH=layers/common $(BIN)/python -m billing.admin --stack billing-$(ENV) --region sa-east-1 tenants backfill-usage-keys
 
 deploy-console:
 	@stack=$$(sam list stack-outputs --config-env $(ENV) --output json | $(BIN)/python -c 'import json,sys; o={x["OutputKey"]: x["OutputValue"] for x in json.load(sys.stdin)}; print(o["ConsoleBucketName"], o["ConsoleDistributionId"])'); \

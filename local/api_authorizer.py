@@ -20,6 +20,7 @@ class Decision:
     outcome: str
     context: dict[str, Any] = field(default_factory=dict)  # becomes requestContext.authorizer on Allow
     reason: str = ""
+    usage_identifier_key: str | None = None  # the API key a usage plan throttles the request by (AUTHORIZER source)
 
 
 def identity_values(authorizer: Authorizer, headers: dict[str, str], query: dict[str, str]) -> tuple | None:
@@ -108,7 +109,8 @@ class AuthorizerRunner:
             return Decision(ERROR, reason="authorizer context values must be strings, numbers or booleans")
         if evaluate(result["policyDocument"], event["methodArn"]) == DENY:
             return Decision(DENY, reason="policy denies this method")
-        return Decision(ALLOW, {**context, "integrationLatency": latency})
+        usage_key = result.get("usageIdentifierKey")
+        return Decision(ALLOW, {**context, "integrationLatency": latency}, usage_identifier_key=usage_key)
 
     def _cached(self, identity: tuple) -> dict[str, Any] | None:
         with self._lock:

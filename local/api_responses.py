@@ -18,6 +18,8 @@ DEFAULTS = {
         "User is not authorized to access this resource with an explicit deny",
     ),
     "AUTHORIZER_CONFIGURATION_ERROR": (500, "AuthorizerConfigurationException", None),
+    "INVALID_API_KEY": (403, "ForbiddenException", "Forbidden"),
+    "THROTTLED": (429, "TooManyRequestsException", "Too Many Requests"),
     "DEFAULT_5XX": (502, "InternalServerErrorException", "Internal server error"),  # Lambda error or bad proxy response
 }
 AWS_DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'

@@ -1,7 +1,8 @@
 """A local API Gateway (REST, Lambda proxy integration) in front of the function workers.
 
-`ApiGateway.handle` turns an HTTP request into API Gateway's behaviour (routing, REQUEST authorizer, proxy event,
-gateway responses); `serve` exposes it on 127.0.0.1 with the standard library's threading HTTP server.
+`ApiGateway.handle` turns an HTTP request into API Gateway's behaviour (routing, REQUEST authorizer, usage-plan
+throttling, proxy event, gateway responses); `serve` exposes it on 127.0.0.1 with the standard library's threading
+HTTP server.
 """
 
 from __future__ import annotations
@@ -10,21 +11,25 @@ import base64
 import fnmatch
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from local import logs
-from local.api_authorizer import ALLOW, DENY, UNAUTHORIZED, AuthorizerRunner
+from local.api_authorizer import ALLOW, DENY, UNAUTHORIZED, AuthorizerRunner, Decision
 from local.api_responses import HttpResponse, render
 from local.api_routing import Router
+from local.aws import client
 from local.console import ConsoleSite
 from local.intrinsics import REST_API_ID, Deployment
+from local.rate_limits import INVALID_KEY, THROTTLED, UsagePlans
 from local.runtime import FunctionError
 from local.template import Api
 
 ERROR_RESPONSE_TYPES = {UNAUTHORIZED: "UNAUTHORIZED", DENY: "ACCESS_DENIED"}
+USAGE_RESPONSE_TYPES = {INVALID_KEY: "INVALID_API_KEY", THROTTLED: "THROTTLED"}
 
 
 @dataclass
@@ -48,12 +53,14 @@ def _single_and_multi(pairs: list[tuple[str, str]]) -> tuple[dict | None, dict |
 
 
 class ApiGateway:
-    def __init__(self, api: Api, runtime, deployment: Deployment):
+    def __init__(self, api: Api, runtime, deployment: Deployment, clock: Callable[[], float] = time.monotonic):
         self.api = api
         self.runtime = runtime
         self.deployment = deployment
+        self.clock = clock  # the usage plans' token buckets refill by it
         self.router = Router(api.routes)
         self.authorizers = {name: AuthorizerRunner(a, runtime) for name, a in api.authorizers.items()}
+        self._usage_plans: UsagePlans | None = None
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
@@ -62,6 +69,7 @@ class ApiGateway:
         if match is None:
             return render(self.api.gateway_responses, "MISSING_AUTHENTICATION_TOKEN", request_id, headers)
         event = self._proxy_event(request, match.route.path, match.path_parameters, request_id)
+        decision = None
         if match.route.authorizer:
             runner = self.authorizers[match.route.authorizer]
             decision = runner.authorize(self._authorizer_event(event))
@@ -71,9 +79,25 @@ class ApiGateway:
                 response.function, response.note = runner.authorizer.function, decision.reason
                 return response
             event["requestContext"]["authorizer"] = decision.context
+        if match.route.api_key_required:
+            verdict = self.usage_plans.admit(self._api_key(headers or {}, decision))
+            if verdict in USAGE_RESPONSE_TYPES:  # the function is not invoked
+                return render(self.api.gateway_responses, USAGE_RESPONSE_TYPES[verdict], request_id, headers)
         response = self._integrate(match.route.function, event, request_id, headers)
         response.function = match.route.function
         return response
+
+    @property
+    def usage_plans(self) -> UsagePlans:
+        if self._usage_plans is None:  # only an API with key-protected routes reads the plans
+            stage = (REST_API_ID, self.api.stage)
+            self._usage_plans = UsagePlans(stage, client("apigateway", self.deployment), self.clock)
+        return self._usage_plans
+
+    def _api_key(self, headers: dict[str, str], decision: Decision | None) -> str | None:
+        if self.api.api_key_source == "AUTHORIZER":
+            return decision.usage_identifier_key if decision else None
+        return next((v for k, v in headers.items() if k.lower() == "x-api-key"), None)
 
     def _integrate(self, function: str, event: dict, request_id: str, headers: dict | None) -> HttpResponse:
         try:

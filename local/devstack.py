@@ -1,4 +1,5 @@
-"""`python -m local.devstack [--api-port 3000] [--aws-port 4566] [--arca-port 4567] [--state-dir .local]` (`make dev`).
+"""`python -m local.devstack [--api-port 3000] [--aws-port 4566] [--arca-port 4567] [--state-dir .local]
+[--parameter NAME=VALUE ...]` (`make dev`).
 
 Starts moto and the ARCA simulator, creates the template's resources, serves the API on 127.0.0.1, polls the queues
 into their functions, seeds a demo tenant (with an ARCA certificate through the CSR flow) and prints
@@ -73,7 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aws-port", type=int, default=4566, help="moto's port; 0 = any free port")
     parser.add_argument("--arca-port", type=int, default=DEFAULT_ARCA_PORT, help="the ARCA simulator's; 0 = any free")
     parser.add_argument("--state-dir", type=Path, default=state.DEFAULT_STATE_DIR)
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a template parameter, as `sam deploy --parameter-overrides` (e.g. TenantBurstLimit=100)",
+    )
     args = parser.parse_args(argv)
+    overrides = dict(item.split("=", 1) for item in args.parameter)
 
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -94,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             logs.log("stack", f"cannot start the ARCA simulator on 127.0.0.1:{args.arca_port}: {error}")
             return 1
         logs.log("stack", f"ARCA simulator at {arca.base_url} (WSAA and WSFEv1 of homologation and, apart, production)")
-        stack = load_stack(deployment=Deployment(endpoint=endpoint), parameters=arca.stack_parameters())
+        parameters = {**arca.stack_parameters(), **overrides}
+        stack = load_stack(deployment=Deployment(endpoint=endpoint), parameters=parameters)
         resources.create_all(stack)
         logs.log("stack", f"moto at {endpoint}: {len(stack.resources)} tables, queues and buckets created")
         runtime = Runtime(stack.functions, stack.deployment)

@@ -1,4 +1,5 @@
-"""CloudFormation intrinsics resolved against the local stack's physical names (Ref, Fn::GetAtt, Fn::Sub, Fn::Join)."""
+"""CloudFormation intrinsics resolved against the local stack's physical names (Ref, Fn::GetAtt, Fn::Sub, Fn::Join,
+Fn::Split)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,11 @@ class Resolver:
                 return self.sub(arg)
             if key == "Fn::Join":
                 delimiter, items = arg
+                items = self.resolve(items)  # a list, or an intrinsic that makes one (Fn::Split)
                 return delimiter.join(str(self.resolve(item)) for item in items)
+            if key == "Fn::Split":
+                delimiter, text = arg
+                return str(self.resolve(text)).split(delimiter)
             if key.startswith("Fn::") or key == "Condition":
                 raise ValueError(f"Unsupported intrinsic function locally: {key}")
         if isinstance(value, dict):
@@ -112,6 +117,8 @@ class Resolver:
             return self.resolve(props.get("FunctionName") or logical_id)
         if kind == "AWS::ApiGateway::RestApi":
             return REST_API_ID
+        if kind == "AWS::ApiGateway::Stage":
+            return self.resolve(props["StageName"])  # a stage is known by its name, as in a usage plan's ApiStages
         return logical_id
 
     def attributes(self, logical_id: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Creates the template's tables, queues and buckets in moto from their CloudFormation properties."""
+"""Creates the template's tables, queues, buckets and usage plans in moto from their CloudFormation properties."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from local.aws import client
-from local.template import DataResource, Stack
+from local.template import DataResource, Stack, UsagePlan
 
 
 def create_all(stack: Stack) -> None:
@@ -23,6 +23,8 @@ def create_all(stack: Stack) -> None:
         create_queue(sqs, queue)
     for bucket in buckets:
         create_bucket(s3, bucket, stack.deployment.region)
+    for plan in stack.usage_plans:
+        create_usage_plan(client("apigateway", stack.deployment), plan)
 
 
 def create_table(dynamodb, table: DataResource) -> None:
@@ -95,3 +97,21 @@ def create_bucket(s3, bucket: DataResource, region: str) -> None:
         s3.put_bucket_ownership_controls(Bucket=bucket.name, OwnershipControls=props["OwnershipControls"])
     if "VersioningConfiguration" in props:
         s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration=props["VersioningConfiguration"])
+
+
+def create_usage_plan(apigateway, plan: UsagePlan) -> str:
+    """The plan (found by name by the gateway and the tenant service, as in AWS) and the template's keys in it."""
+    throttle = {}
+    if plan.rate_limit is not None:
+        throttle["rateLimit"] = plan.rate_limit
+    if plan.burst_limit is not None:
+        throttle["burstLimit"] = plan.burst_limit
+    stages = [{"apiId": api_id, "stage": stage} for api_id, stage in plan.api_stages]
+    plan_id = apigateway.create_usage_plan(
+        name=plan.name, apiStages=stages, **({"throttle": throttle} if throttle else {})
+    )["id"]
+    for key in plan.keys:
+        fields = {k: v for k, v in (("name", key.name), ("value", key.value)) if v}
+        key_id = apigateway.create_api_key(enabled=key.enabled, **fields)["id"]
+        apigateway.create_usage_plan_key(usagePlanId=plan_id, keyId=key_id, keyType="API_KEY")
+    return plan_id

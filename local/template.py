@@ -58,6 +58,7 @@ class Route:
     path: str  # API Gateway resource path, e.g. /v1/{proxy+}
     function: str
     authorizer: str | None  # None: security NONE
+    api_key_required: bool = False  # throttled by a usage plan through the request's API key
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,27 @@ class Api:
     gateway_responses: dict[str, GatewayResponse]
     binary_media_types: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # routes the local stack cannot serve, with the reason
+    api_key_source: str = "HEADER"  # AUTHORIZER: the authorizer's usageIdentifierKey; HEADER: X-API-Key
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    logical_id: str
+    name: str | None
+    value: str | None  # None: generated (moto and API Gateway alike)
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class UsagePlan:
+    """A usage plan as the template declares it: its throttle and the template's own keys in it."""
+
+    logical_id: str
+    name: str
+    rate_limit: float | None
+    burst_limit: int | None
+    api_stages: tuple[tuple[str, str], ...] = ()  # (REST API id, stage name) pairs it throttles
+    keys: tuple[ApiKey, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,7 @@ class Stack:
     mappings: list[EventSourceMapping]
     schedules: list[Schedule]
     console: Console | None = None
+    usage_plans: list[UsagePlan] = field(default_factory=list)
 
     def resource(self, logical_id: str) -> DataResource:
         return next(r for r in self.resources if r.logical_id == logical_id)
@@ -182,6 +205,7 @@ def load_stack(
         mappings=_mappings(resources, resolver, data, functions),
         schedules=_schedules(resources, resolver, by_arn),
         console=_console(resources, Path(template_path).resolve().parent),
+        usage_plans=_usage_plans(resources, resolver),
     )
 
 
@@ -278,6 +302,37 @@ def _function_of(uri: Any, resolver: Resolver, by_arn: dict[str, str]) -> str:
     return by_arn[match.group(1)]
 
 
+def _usage_plans(resources: dict[str, Any], resolver: Resolver) -> list[UsagePlan]:
+    keys = {
+        logical_id: ApiKey(
+            logical_id,
+            resolver.resolve(r["Properties"].get("Name")),
+            resolver.resolve(r["Properties"].get("Value")),
+            r["Properties"].get("Enabled", False) in (True, "true"),
+        )
+        for logical_id, r in _of_type(resources, "AWS::ApiGateway::ApiKey")
+    }
+    members: dict[str, list[ApiKey]] = {}
+    for _, resource in _of_type(resources, "AWS::ApiGateway::UsagePlanKey"):
+        props = resource["Properties"]
+        members.setdefault(props["UsagePlanId"]["Ref"], []).append(keys[props["KeyId"]["Ref"]])
+    plans = []
+    for logical_id, resource in _of_type(resources, "AWS::ApiGateway::UsagePlan"):
+        props = resource["Properties"]
+        throttle = resolver.resolve(props.get("Throttle") or {})
+        stages = resolver.resolve(props.get("ApiStages") or [])
+        plan = UsagePlan(
+            logical_id=logical_id,
+            name=resolver.resolve(props.get("UsagePlanName") or logical_id),
+            rate_limit=float(throttle["RateLimit"]) if "RateLimit" in throttle else None,
+            burst_limit=int(throttle["BurstLimit"]) if "BurstLimit" in throttle else None,
+            api_stages=tuple((stage["ApiId"], stage["Stage"]) for stage in stages),
+            keys=tuple(members.get(logical_id, ())),
+        )
+        plans.append(plan)
+    return plans
+
+
 def _api(resources: dict[str, Any], resolver: Resolver, by_arn: dict[str, str]) -> Api | None:
     apis = _of_type(resources, "AWS::ApiGateway::RestApi")
     if not apis:
@@ -304,7 +359,8 @@ def _api(resources: dict[str, Any], resolver: Resolver, by_arn: dict[str, str]) 
                 continue
             schemes = [name for requirement in operation.get("security", []) for name in requirement]
             authorizer = next((name for name in schemes if name in authorizers), None)
-            routes.append(Route(method, path, _function_of(integration["uri"], resolver, by_arn), authorizer))
+            function = _function_of(integration["uri"], resolver, by_arn)
+            routes.append(Route(method, path, function, authorizer, api_key_required="api_key" in schemes))
     return Api(
         logical_id=logical_id,
         stage=stages[0] if stages else "Prod",
@@ -313,6 +369,8 @@ def _api(resources: dict[str, Any], resolver: Resolver, by_arn: dict[str, str]) 
         gateway_responses=_gateway_responses(body),
         binary_media_types=[t.replace("~1", "/") for t in body.get("x-amazon-apigateway-binary-media-types", [])],
         skipped=skipped,
+        api_key_source=resource["Properties"].get("ApiKeySourceType")
+        or body.get("x-amazon-apigateway-api-key-source", "HEADER"),
     )
 
 

@@ -1,4 +1,7 @@
-"""REQUEST authorizer: `Authorization: Bearer sk_...` -> tenant and mode for the API function."""
+"""REQUEST authorizer: `Authorization: Bearer sk_...` -> tenant and mode for the API function, and the usage-plan
+key API Gateway throttles the tenant and mode by."""
+
+import os
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import event_source
@@ -13,8 +16,10 @@ from billing.api.context import authorizer_context
 from billing.domain.errors import Unauthenticated
 from billing.services.authentication import authenticate, bearer_secret
 
-config.require("TABLE_NAME")
+config.require("TABLE_NAME", "SHARED_USAGE_KEY")
 logger = Logger()
+# Tenants created before rate limits have no key of their own until the backfill runs: they share this bucket.
+SHARED_USAGE_KEY = os.environ["SHARED_USAGE_KEY"]
 
 
 @logger.inject_lambda_context
@@ -35,6 +40,8 @@ def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> 
         aws_account_id=arn.aws_account_id,
         api_id=arn.api_id,
         stage=arn.stage,
+        # API Gateway throttles the request in this key's usage-plan bucket (ApiKeySourceType: AUTHORIZER).
+        usage_identifier_key=principal.usage_key or SHARED_USAGE_KEY,
     )
     # The result is cached per key for every route, so the policy must cover the whole API.
     response.allow_all_routes()

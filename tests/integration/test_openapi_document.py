@@ -50,6 +50,14 @@ def test_each_error_status_is_listed_where_it_can_happen(document):
     assert "422" not in document["paths"]["/v1/setup/issuer/logo"]["delete"]["responses"]  # nothing to be invalid
 
 
+def test_a_throttled_request_is_documented_with_its_retry_after_and_error_type(document):
+    for path, method, operation in operations(document):
+        throttled = operation["responses"]["429"]
+        assert throttled["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (method, path)
+    error_types = document["components"]["schemas"]["ErrorDetail"]["properties"]["type"]["enum"]
+    assert "rate_limit_error" in error_types  # API Gateway's THROTTLED response (template.yaml)
+
+
 def test_health_is_public_in_the_document(document):
     assert document["paths"]["/v1/health"]["get"]["security"] == []
 

@@ -74,9 +74,22 @@ def test_routes_security_and_targets(stack):
         Route("GET", "/v1/health", "ApiFunction", None),
         Route("GET", "/v1/openapi.json", "ApiFunction", None),
         Route("POST", "/v1/webhooks/mercadopago/{tenant_id}", "MercadoPagoWebhookFunction", None),
-        Route("ANY", "/v1/{proxy+}", "ApiFunction", "ApiKeyAuthorizer"),
+        Route("ANY", "/v1/{proxy+}", "ApiFunction", "ApiKeyAuthorizer", api_key_required=True),
     ]
     assert api.skipped == []
+
+
+def test_usage_plans_with_their_throttle_from_the_parameters(stack):
+    assert stack.api.api_key_source == "AUTHORIZER"
+    [plan] = stack.usage_plans
+    assert plan.name == "billing-local-tenants"
+    assert plan.api_stages == (("local", "dev"),)  # the API's own stage
+    assert (plan.rate_limit, plan.burst_limit) == (10, 20)  # the template's defaults
+    [shared] = plan.keys
+    assert shared.value == "billinglocalSharedTenantsBucket" and shared.enabled  # Fn::Join of an Fn::Split
+    assert stack.functions["AuthorizerFunction"].environment["SHARED_USAGE_KEY"] == shared.value
+    tighter = load_stack(deployment=stack.deployment, parameters={"TenantRateLimit": "2", "TenantBurstLimit": "5"})
+    assert (tighter.usage_plans[0].rate_limit, tighter.usage_plans[0].burst_limit) == (2, 5)
 
 
 def test_authorizer_and_gateway_responses(stack):
@@ -85,7 +98,14 @@ def test_authorizer_and_gateway_responses(stack):
     assert authorizer.identity_sources == ("method.request.header.Authorization",)
     assert authorizer.ttl_seconds == 60
     responses = stack.api.gateway_responses
-    assert set(responses) == {"UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert set(responses) == {
+        "UNAUTHORIZED",
+        "ACCESS_DENIED",
+        "THROTTLED",
+        "INVALID_API_KEY",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    }
     assert responses["UNAUTHORIZED"].status_code == 401
     assert responses["UNAUTHORIZED"].headers == {"WWW-Authenticate": "'Bearer'", "X-Request-Id": "context.requestId"}
     assert responses["DEFAULT_4XX"].status_code is None

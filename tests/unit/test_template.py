@@ -48,12 +48,34 @@ def test_data_is_protected(resources):
 
 def test_only_health_docs_and_the_webhook_are_public(resources):
     body = _of_type(resources, "AWS::ApiGateway::RestApi")["BillingApi"]["Body"]
-    public = sorted(
-        path for path, methods in body["paths"].items() for op in methods.values() if op["security"] == [{"NONE": []}]
-    )
+    public = sorted(path for path, methods in body["paths"].items() for op in methods.values() if op["security"] == [])
     assert public == ["/v1/docs", "/v1/health", "/v1/openapi.json", "/v1/webhooks/mercadopago/{tenant_id}"]
-    assert body["paths"]["/v1/{proxy+}"]["x-amazon-apigateway-any-method"]["security"] == [{"ApiKeyAuthorizer": []}]
+    assert body["paths"]["/v1/{proxy+}"]["x-amazon-apigateway-any-method"]["security"] == [
+        {"ApiKeyAuthorizer": []},
+        {"api_key": []},  # throttled by the tenant's usage-plan key
+    ]
     assert "UNAUTHORIZED" in body["x-amazon-apigateway-gateway-responses"]
+
+
+def test_each_tenant_is_throttled_by_the_usage_plan_key_its_authorizer_names(resources):
+    api = _of_type(resources, "AWS::ApiGateway::RestApi")["BillingApi"]
+    assert api["ApiKeySourceType"] == "AUTHORIZER"
+    [(plan_id, plan)] = _of_type(resources, "AWS::ApiGateway::UsagePlan").items()
+    assert plan["ApiStages"] == [{"ApiId": {"Ref": "BillingApi"}, "Stage": {"Ref": "BillingApiStage"}}]
+    assert plan["Throttle"] == {"RateLimit": {"Ref": "TenantRateLimit"}, "BurstLimit": {"Ref": "TenantBurstLimit"}}
+    assert "Quota" not in plan  # a runaway loop is throttled, never cut off for the month
+    throttled = api["Body"]["x-amazon-apigateway-gateway-responses"]["THROTTLED"]
+    assert throttled["statusCode"] == "429"
+    assert throttled["responseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
+    error = json.loads(throttled["responseTemplates"]["application/json"])["error"]
+    assert (error["type"], error["code"]) == ("rate_limit_error", "rate_limited")
+    # Tenants created before rate limits share one key until the backfill gives each its own.
+    [association] = _of_type(resources, "AWS::ApiGateway::UsagePlanKey").values()
+    assert association["UsagePlanId"] == {"Ref": plan_id}
+    shared = _of_type(resources, "AWS::ApiGateway::ApiKey")[association["KeyId"]["Ref"]]
+    authorizer = _of_type(resources, "AWS::Lambda::Function")["AuthorizerFunction"]
+    assert shared["Value"] == authorizer["Environment"]["Variables"]["SHARED_USAGE_KEY"]
+    assert shared["Enabled"] is True
 
 
 def test_monthly_schedule_runs_on_the_first_in_buenos_aires_and_the_catch_up_every_other_day(resources):

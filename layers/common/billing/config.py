@@ -14,6 +14,7 @@ class Settings:
     cae_queue_url: str | None
     pdf_queue_url: str | None
     billing_run_queue_url: str | None
+    tenant_usage_plan: str | None  # the usage plan (by name) that throttles each tenant's keys
 
 
 class MissingConfiguration(RuntimeError):
@@ -39,6 +40,7 @@ def settings() -> Settings:
         cae_queue_url=os.environ.get("CAE_QUEUE_URL"),
         pdf_queue_url=os.environ.get("PDF_QUEUE_URL"),
         billing_run_queue_url=os.environ.get("BILLING_RUN_QUEUE_URL"),
+        tenant_usage_plan=os.environ.get("TENANT_USAGE_PLAN"),
     )
 
 

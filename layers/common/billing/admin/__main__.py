@@ -2,6 +2,8 @@
 
   python -m billing.admin --local .local tenants create --name "Demo SRL" --cuit 30712345671
   python -m billing.admin --stack billing-dev --region sa-east-1 keys create --tenant ten_... --mode live
+  python -m billing.admin --stack billing-dev tenants backfill-usage-keys   # rate-limit keys for older tenants
+  python -m billing.admin --stack billing-dev tenants limits --tenant ten_... --rate 50 --burst 100
 
 Prints JSON. A new key's secret is printed once and cannot be recovered: store it right away.
 """
@@ -28,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--cuit", required=True)
     tenants.add_parser("list")
+    tenants.add_parser(
+        "backfill-usage-keys", help="give every tenant its own rate-limit key per mode (idempotent; after a deploy)"
+    )
+    limits = tenants.add_parser("limits", help="a tenant's rate limits (per mode); with --rate/--burst, its own")
+    limits.add_argument("--tenant", required=True, help="ten_...")
+    limits.add_argument("--rate", type=float, help="requests per second")
+    limits.add_argument("--burst", type=int, help="requests at once")
+    limits.add_argument("--default", action="store_true", help="back to the stack's limits")
 
     keys = commands.add_parser("keys").add_subparsers(dest="action", required=True)
     for action in ("create", "list", "rotate", "revoke"):
@@ -56,6 +66,10 @@ def _point_at_local_stack(state_dir: Path) -> None:
         AWS_SECRET_ACCESS_KEY="testing",
         TABLE_NAME=stack["resources"]["BillingTable"]["name"],
     )
+    # Where new tenants' rate-limit keys go: the environment tenants are created with (template.yaml).
+    plan = stack.get("functions", {}).get("ApiFunction", {}).get("environment", {}).get("TENANT_USAGE_PLAN")
+    if plan:
+        os.environ["TENANT_USAGE_PLAN"] = plan
 
 
 def _point_at_deployed_stack(name: str, region: str | None) -> None:
@@ -66,6 +80,8 @@ def _point_at_deployed_stack(name: str, region: str | None) -> None:
     [stack] = boto3.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
     os.environ["TABLE_NAME"] = outputs["TableName"]
+    if "TenantUsagePlanName" in outputs:  # absent from a stack deployed before rate limits
+        os.environ["TENANT_USAGE_PLAN"] = outputs["TenantUsagePlanName"]
 
 
 def _run(args: argparse.Namespace) -> object:
@@ -73,6 +89,8 @@ def _run(args: argparse.Namespace) -> object:
     from billing.services import tenants
 
     if args.command == "tenants":
+        if args.action in ("backfill-usage-keys", "limits"):
+            return _rate_limits(args)
         return tenants.create_tenant(args.name, args.cuit) if args.action == "create" else tenants.list_tenants()
     if args.action == "create":
         issued = tenants.create_api_key(args.tenant, args.mode)
@@ -83,6 +101,20 @@ def _run(args: argparse.Namespace) -> object:
         issued = tenants.rotate_api_key(args.tenant, args.key, grace=timedelta(hours=args.grace_hours))
         return {"secret": issued.secret, **asdict(issued.info)}
     return tenants.revoke_api_key(args.tenant, args.key, reason=args.reason)
+
+
+def _rate_limits(args: argparse.Namespace) -> object:
+    from billing.services import rate_limits
+
+    if args.action == "backfill-usage-keys":
+        return rate_limits.backfill_usage_keys()
+    if args.default:
+        return rate_limits.reset_tenant_limits(args.tenant)
+    if args.rate is not None or args.burst is not None:
+        if args.rate is None or args.burst is None:
+            sys.exit("Give both --rate and --burst (or --default).")
+        return rate_limits.set_tenant_limits(args.tenant, args.rate, args.burst)
+    return rate_limits.tenant_limits(args.tenant)
 
 
 def _jsonable(value: object) -> object:

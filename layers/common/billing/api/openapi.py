@@ -17,11 +17,13 @@ ERROR_DESCRIPTIONS = {
     404: "No such resource for this account and mode (`resource_missing`).",
     409: "The request conflicts with the current state, reuses an Idempotency-Key, or ARCA refused it.",
     422: "A field is invalid: `param` names it and `code` says why.",
-    429: "Too many requests: retry after the `Retry-After` seconds.",
+    429: "Too many requests for this account and mode (`rate_limited`, API Gateway's answer): retry after the "
+    "`Retry-After` seconds.",
     500: "An error on our side; it was logged.",
     503: "ARCA is not available: retry after the `Retry-After` seconds.",
 }
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}}
 _POWERTOOLS_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 
 
@@ -76,5 +78,6 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
                 responses[str(status)] = {
                     "description": declared_description,
                     "content": {"application/json": {"schema": _ERROR_REF}},
+                    **({"headers": _RETRY_AFTER} if status in (429, 503) else {}),
                 }
     return schema

@@ -132,6 +132,9 @@ class TenantRecord(TableItem):
     cuit = UnicodeAttribute()
     status = UnicodeAttribute(default="active")
     created_at = UnicodeAttribute()
+    # The API Gateway key values whose usage-plan buckets throttle this tenant, one per mode (none: the shared one).
+    test_usage_key = UnicodeAttribute(null=True)
+    live_usage_key = UnicodeAttribute(null=True)
 
 
 class CuitClaim(TableItem):

@@ -41,6 +41,16 @@ def find_tenant(tenant_id: str) -> TenantRecord | None:
         return None
 
 
+def usage_key(tenant: TenantRecord, mode: str) -> str | None:
+    return tenant.live_usage_key if mode == "live" else tenant.test_usage_key
+
+
+def record_usage_keys(tenant: TenantRecord, values: dict[str, str]) -> None:
+    """The tenant's usage-key value per mode."""
+    attributes = {"live": TenantRecord.live_usage_key, "test": TenantRecord.test_usage_key}
+    tenant.update(actions=[attributes[mode].set(value) for mode, value in values.items()])
+
+
 def all_tenants() -> list[TenantRecord]:
     return list(TenantRecord.by_listing.query("TENANTS"))
 

@@ -21,3 +21,4 @@ class Principal:
 
     scope: Scope
     key_id: str
+    usage_key: str | None = None  # the API Gateway key whose bucket throttles this tenant and mode, if it has one

@@ -98,7 +98,14 @@ class ListPage(BaseModel, Generic[T]):
 
 
 class ErrorDetail(BaseModel):
-    type: Literal["invalid_request_error", "authentication_error", "idempotency_error", "arca_error", "api_error"]
+    type: Literal[
+        "invalid_request_error",
+        "authentication_error",
+        "idempotency_error",
+        "rate_limit_error",
+        "arca_error",
+        "api_error",
+    ]
     code: str = Field(description="Machine-readable reason, e.g. invalid_amount, resource_missing, invalid_api_key.")
     message: str
     param: str | None = Field(description='The field at fault, e.g. "lines[0].unit_price"; null when none is.')

@@ -30,4 +30,8 @@ def authenticate(secret: str | None) -> Principal:
     tenant = store.find_tenant(record.tenant_id)
     if tenant is None or tenant.status != "active":
         raise Unauthenticated("The account of this API key is not active.")
-    return Principal(scope=Scope(tenant_id=record.tenant_id, mode=mode), key_id=record.key_id)
+    return Principal(
+        scope=Scope(tenant_id=record.tenant_id, mode=mode),
+        key_id=record.key_id,
+        usage_key=store.usage_key(tenant, mode),
+    )

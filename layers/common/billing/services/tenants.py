@@ -14,6 +14,7 @@ from billing.domain.modes import Mode
 from billing.domain.tax_ids import normalize_tax_id, tax_id_problem
 from billing.domain.tenancy import Scope
 from billing.schemas.account import Account
+from billing.services import rate_limits
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def create_tenant(name: str, cuit: str) -> Tenant:
         created_at=timestamp(),
     )
     store.insert_tenant(record)
+    rate_limits.give_new_tenant_usage_keys(record)
     return _tenant(record)
 
 
