@@ -272,9 +272,6 @@ class Answered:
     left: set[str] = field(default_factory=set)  # still pending: they go again, first
 
 
-_T = {}
-
-
 class Authorizer:
     def __init__(self, scope: Scope, connection: ArcaConnection, progress: Progress, budget: Budget, lease: Lease):
         self.scope = scope
@@ -325,9 +322,7 @@ class Authorizer:
             last: tuple[set[str], set[str]] | None = None  # the batch ARCA answered last, and what it left pending
             try:
                 while True:
-                    _t0 = time.monotonic()
                     batch = upcoming.result()  # the reader is idle from here until the next submit
-                    _T["read_wait"] = _T.get("read_wait", 0) + time.monotonic() - _t0
                     if last is not None and backlog.answered(*last):
                         if batch is not None:  # followers of a rejection go again first, in creation order
                             backlog.give_back(batch)
@@ -362,13 +357,6 @@ class Authorizer:
         return self.sequences[key]
 
     def dispatch(self, arca: ThreadPoolExecutor, batch: "Batch") -> Future:
-        _t0 = time.monotonic()
-        try:
-            return self._dispatch(arca, batch)
-        finally:
-            _T["dispatch"] = _T.get("dispatch", 0) + time.monotonic() - _t0
-
-    def _dispatch(self, arca: ThreadPoolExecutor, batch: "Batch") -> Future:
         """Number the batch, add it to the in-flight record and send it to ARCA (the answer is awaited by `finish`)."""
         point_of_sale, voucher_type = batch.key
         wsfe = self.connection.wsfe
@@ -399,15 +387,10 @@ class Authorizer:
         previous, self.answered = self.answered, None
         try:
             if previous is not None:
-                _t0 = time.monotonic()
                 self.settle(previous)
-                _T["settle"] = _T.get("settle", 0) + time.monotonic() - _t0
         finally:
             try:
-                _t0 = time.monotonic()
-                answer = request.result()
-                _T["arca_wait"] = _T.get("arca_wait", 0) + time.monotonic() - _t0
-                import sys as _s; print(__import__("json").dumps({"GCSTATS": {k: round(v, 2) for k, v in _T.items()}}), flush=True)  # never leave ARCA's answer behind, whatever happened meanwhile
+                answer = request.result()  # never leave ARCA's answer behind, whatever happened meanwhile
             except ArcaUnavailable:
                 answer = None
         sequence = self.sequence(batch.key)
