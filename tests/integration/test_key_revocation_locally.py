@@ -7,15 +7,8 @@ from billing.services import tenants
 from local.api_authorizer import ALLOW, UNAUTHORIZED, AuthorizerRunner
 from local.runtime import Runtime
 from tests.conftest import STACK
+from tests.support.clock import ManualClock
 from tests.support.events import authorizer_event
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -28,7 +21,7 @@ def runtime():
 def test_a_revoked_key_stops_within_60_seconds_locally(account, runtime):
     [authorizer] = STACK.api.authorizers.values()
     assert authorizer.ttl_seconds == 60  # template.yaml's ReauthorizeEvery
-    clock = Clock()
+    clock = ManualClock()
     gateway = AuthorizerRunner(authorizer, runtime, clock=clock)
     issued = tenants.create_api_key(account.tenant.tenant_id, "test")
     event = authorizer_event({"Authorization": f"Bearer {issued.secret}"})

@@ -26,6 +26,7 @@ from local.runtime import Runtime
 from local.template import load_stack
 from tests.conftest import ARCA, ENDPOINT, STACK
 from tests.integration.conftest import Account
+from tests.support.clock import ManualClock
 from tests.support.events import authorizer_event
 from tests.support.handlers import Context, load_function
 
@@ -166,14 +167,6 @@ def test_limits_of_its_own_must_admit_something(account, rate, burst, param):
     assert tenant_limits(account.tenant.tenant_id).own is False
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def throttled_stack():
     """The stack deployed with a burst of 2 and 1 request per second per tenant and mode."""
@@ -199,7 +192,7 @@ def _get(gateway: ApiGateway, secret: str):
 
 
 def test_the_local_gateway_throttles_each_tenant_and_mode_in_its_own_bucket(throttled_stack, runtime):
-    clock = Clock()
+    clock = ManualClock()
     gateway = ApiGateway(throttled_stack.api, runtime, throttled_stack.deployment, clock=clock)
     flooding, other = Account("Demo SRL", "30712345671"), Account("Otra SA", "20123456786")
 
@@ -223,7 +216,7 @@ def test_the_local_gateway_throttles_each_tenant_and_mode_in_its_own_bucket(thro
 
 
 def test_the_local_gateway_applies_a_tenants_own_limits(throttled_stack, runtime):
-    clock = Clock()
+    clock = ManualClock()
     gateway = ApiGateway(throttled_stack.api, runtime, throttled_stack.deployment, clock=clock)
     larger, other = Account("Demo SRL", "30712345671"), Account("Otra SA", "20123456786")
     set_tenant_limits(larger.tenant.tenant_id, 1, 4)
@@ -235,6 +228,6 @@ def test_the_local_gateway_applies_a_tenants_own_limits(throttled_stack, runtime
 
 
 def test_public_routes_need_no_usage_key(throttled_stack, runtime):
-    gateway = ApiGateway(throttled_stack.api, runtime, throttled_stack.deployment, clock=Clock())
+    gateway = ApiGateway(throttled_stack.api, runtime, throttled_stack.deployment, clock=ManualClock())
     request = HttpRequest("GET", "/v1/health", "", [("Host", "127.0.0.1:3000")], b"")
     assert {gateway.handle(request).status for _ in range(4)} == {200}  # not throttled by any tenant's plan

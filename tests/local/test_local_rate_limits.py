@@ -9,16 +9,9 @@ from local.aws import client
 from local.rate_limits import ADMITTED, INVALID_KEY, THROTTLED, UsagePlans
 from local.resources import create_usage_plan
 from local.template import ApiKey, UsagePlan
+from tests.support.clock import ManualClock
 
 STAGE = ("local", "dev")
-
-
-class Clock:
-    def __init__(self):
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -37,7 +30,7 @@ def plan(deployment, apigateway):
 
 def test_a_key_gets_its_burst_then_429s_until_its_bucket_refills_at_the_rate(apigateway, plan):
     _, (key, _) = plan
-    clock = Clock()
+    clock = ManualClock(50.0)
     plans = UsagePlans(STAGE, apigateway, clock)
     assert [plans.admit(key) for _ in range(4)] == [ADMITTED] * 3 + [THROTTLED]
     clock.now += 0.5  # 2 per second: one token
@@ -48,7 +41,7 @@ def test_a_key_gets_its_burst_then_429s_until_its_bucket_refills_at_the_rate(api
 
 def test_one_keys_flood_leaves_another_keys_bucket_full(apigateway, plan):
     _, (flooding, other) = plan
-    plans = UsagePlans(STAGE, apigateway, Clock())
+    plans = UsagePlans(STAGE, apigateway, ManualClock(50.0))
     while plans.admit(flooding) == ADMITTED:
         pass
     assert [plans.admit(other) for _ in range(3)] == [ADMITTED] * 3
@@ -65,7 +58,7 @@ def test_a_key_outside_the_stages_plans_is_refused(deployment, apigateway, plan)
         keys=(ApiKey("K", None, "z" * 30, True),),
     )
     create_usage_plan(apigateway, elsewhere)
-    plans = UsagePlans(STAGE, apigateway, Clock())
+    plans = UsagePlans(STAGE, apigateway, ManualClock(50.0))
     assert plans.admit("z" * 30) == INVALID_KEY  # in a plan, but not one on this stage
     assert plans.admit(None) == INVALID_KEY
     assert plans.admit("never-issued" * 3) == INVALID_KEY
@@ -74,7 +67,7 @@ def test_a_key_outside_the_stages_plans_is_refused(deployment, apigateway, plan)
 
 def test_a_key_added_to_the_plan_later_is_found(deployment, apigateway, plan):
     plan_id, _ = plan
-    clock = Clock()
+    clock = ManualClock(50.0)
     plans = UsagePlans(STAGE, apigateway, clock)
     late = f"{deployment.stack_name}-late-" + "y" * 20
     assert plans.admit(late) == INVALID_KEY
@@ -94,7 +87,7 @@ def test_with_the_header_source_the_gateway_throttles_by_x_api_key(fixture_stack
     value = f"{deployment.stack_name}-header-" + "h" * 20
     key = ApiKey("K", None, value, True)
     create_usage_plan(apigateway, UsagePlan("Plan", "p", 1.0, 1, api_stages=(("local", api.stage),), keys=(key,)))
-    gateway = ApiGateway(api, runtime, fixture_stack.deployment, clock=Clock())
+    gateway = ApiGateway(api, runtime, fixture_stack.deployment, clock=ManualClock(50.0))
 
     def get(headers):
         return gateway.handle(HttpRequest("GET", "/public", "", [("Host", "localhost"), *headers], b"")).status

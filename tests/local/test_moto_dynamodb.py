@@ -11,16 +11,23 @@ from local.aws import client
 from local.template import Deployment
 
 
-@pytest.fixture
-def table(deployment):
+def keyed_by_pk(deployment, prefix: str, **options):
+    """A fresh table with a string hash key `pk`: (client, name)."""
     dynamodb = client("dynamodb", deployment)
-    name = f"tx-{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
     dynamodb.create_table(
         TableName=name,
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         BillingMode="PAY_PER_REQUEST",
+        **options,
     )
+    return dynamodb, name
+
+
+@pytest.fixture
+def table(deployment):
+    dynamodb, name = keyed_by_pk(deployment, "tx")
     dynamodb.put_item(TableName=name, Item={"pk": {"S": "counter"}, "value": {"N": "0"}})
     return dynamodb, name
 
@@ -81,15 +88,8 @@ def test_a_cancelled_transaction_leaves_the_items_it_touched_unchanged(table):
 
 
 def test_updates_of_a_table_with_a_stream_still_record_the_item_as_it_was(deployment):
-    dynamodb = client("dynamodb", deployment)
-    name = f"st-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
+    stream = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    dynamodb, name = keyed_by_pk(deployment, "st", StreamSpecification=stream)
     dynamodb.put_item(TableName=name, Item={"pk": {"S": "a"}, "value": {"N": "0"}})
     for value in ("1", "2", "3"):  # the same expression each time: its parse is remembered, the values are not
         dynamodb.update_item(
