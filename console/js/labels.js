@@ -75,3 +75,31 @@ export const statementRowType = (code) =>
     credit_note: L("Nota de crédito", "Credit note"), payment: L("Cobro", "Payment"),
     payment_void: L("Cobro anulado", "Voided payment"),
   })[code] || code;
+
+export const itemStatus = (code) => ({ active: L("Activo", "Active"), archived: L("Archivado", "Archived") })[code] || code;
+
+export const subscriptionStatuses = () => [
+  ["active", L("Activa", "Active")], ["paused", L("Pausada", "Paused")],
+  ["canceled", L("Cancelada", "Canceled")], ["ended", L("Terminada", "Ended")],
+];
+export const subscriptionStatus = (code) => Object.fromEntries(subscriptionStatuses())[code] || code;
+
+export const intervals = () => [
+  [1, L("Mensual", "Monthly")], [2, L("Bimestral", "Every 2 months")], [3, L("Trimestral", "Quarterly")],
+  [6, L("Semestral", "Every 6 months")], [12, L("Anual", "Yearly")],
+];
+export const interval = (months) =>
+  Object.fromEntries(intervals())[months] || L(`Cada ${months} meses`, `Every ${months} months`);
+
+export const runTrigger = (code) =>
+  ({ schedule: L("Programada (diaria)", "Scheduled (daily)"), catch_up: L("Recuperación", "Catch-up"), api: L("A mano", "By hand") })[code] || code;
+export const runStatus = (code) =>
+  ({ queued: L("En cola", "Queued"), running: L("Corriendo", "Running"), completed: L("Terminada", "Completed") })[code] || code;
+export const runOutcome = (code) => ({ skipped: L("Omitida", "Skipped"), failed: L("Falló", "Failed") })[code] || code;
+export const runReason = (code) =>
+  ({
+    paused: L("Pausada", "Paused"), review_required: L("Espera revisión (reanudala)", "Waiting for review (resume it)"),
+    customer_missing: L("El cliente no existe", "The customer is missing"),
+    period_cap: L("Demasiados períodos de una vez", "Too many periods at once"),
+    already_invoiced: L("Ya facturado", "Already invoiced"),
+  })[code] || code;

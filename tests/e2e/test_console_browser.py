@@ -345,3 +345,75 @@ def test_phone_width_and_english(browser, devstack, shots):
     expect(page.locator("#mode")).to_have_text("Test mode · ARCA homologation")
     look(page, shots, "16-phone-english")
     context.close()
+
+
+def test_monthly_billing_an_item_a_subscription_its_preview_pause_resume_and_a_billing_run(page, shots, devstack):
+    from billing.domain.calendar import today_ar
+    from billing.domain.subscriptions import MONTHS
+
+    first = today_ar().replace(day=1)  # billed for this month at once: its period has started
+    key = devstack.demo["test_key"]
+    customer = api(devstack, "POST", "/v1/customers", key, {"name": "Gimnasio Olimpo SRL", "document_type": "CUIT",
+                   "document_number": "30709998885", "iva_condition": "responsable_inscripto"})  # fmt: skip
+    connect(page, key)
+    nav = page.get_by_role("navigation")
+    nav.get_by_role("link", name="Ítems").click()
+    expect(page.get_by_role("heading", name="Ítems", level=1)).to_be_visible()
+    page.get_by_role("link", name="Nuevo ítem").click()
+    description = page.get_by_label("Descripción", exact=True)
+    description.fill("Cuota [current month] [mes]")
+    expect(page.get_by_test_id("description-example")).to_have_text("Cuota diciembre 2026 [mes]")
+    page.get_by_label("Precio unitario (sin IVA)").fill("15.000,00")
+    page.get_by_role("button", name="Crear ítem").click()  # the unknown placeholder: the server's 422 at its field
+    expect(description).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("main").get_by_text("Unknown placeholder [mes]")).to_be_visible()
+    description.fill("Cuota [current month]")
+    look(page, shots, "17-new-item")
+    page.get_by_role("button", name="Crear ítem").click()
+    row = page.get_by_role("row").filter(has_text="Cuota [current month]")
+    expect(row).to_contain_text(f"${NBSP}15.000,00")
+    look(page, shots, "18-items")
+
+    nav.get_by_role("link", name="Suscripciones").click()
+    page.get_by_role("link", name="Nueva suscripción").click()
+    page.get_by_label("Cliente", exact=True).select_option(customer["id"])
+    page.get_by_label("Ítem de la línea 1").select_option(label=f"Cuota [current month] — ${NBSP}15.000,00")
+    page.get_by_label("Cantidad de la línea 1").fill("cero")
+    page.get_by_role("button", name="Crear suscripción").click()  # a quantity that is not one: 422 at the cell
+    expect(page.get_by_label("Cantidad de la línea 1")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Cantidad de la línea 1").fill("1")
+    page.get_by_label("Fecha de inicio").fill(first.isoformat())
+    look(page, shots, "19-new-subscription")
+    page.get_by_role("button", name="Crear suscripción").click()
+    expect(page.get_by_role("heading", name="Suscripción de Gimnasio Olimpo SRL")).to_be_visible()
+    month = f"{MONTHS['es'][first.month - 1]} {first.year}"
+    expect(page.get_by_test_id("upcoming-description")).to_have_text(f"Cuota {month}")
+    expect(page.get_by_test_id("upcoming-total")).to_have_text(f"${NBSP}18.150,00")
+    look(page, shots, "20-subscription")
+
+    page.get_by_role("button", name="Pausar").click()
+    dialog = page.get_by_role("dialog", name="¿Pausar la suscripción?")
+    look(page, shots, "21-subscription-pause-dialog")
+    dialog.get_by_role("button", name="Pausar").click()
+    expect(page.locator("main").get_by_text("Suscripción pausada.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Pausada", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Reanudar").click()
+    page.get_by_role("dialog").get_by_role("button", name="Reanudar").click()
+    expect(page.locator("main").get_by_text("Suscripción reanudada.")).to_be_visible()
+    nav.get_by_role("link", name="Suscripciones").click()
+    page.get_by_label("Estado").select_option("active")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page.get_by_role("row").filter(has_text="Gimnasio Olimpo SRL")).to_contain_text("Activa")
+    look(page, shots, "22-subscriptions")
+
+    nav.get_by_role("link", name="Corridas de facturación").click()
+    page.get_by_role("button", name="Facturar ahora").click()
+    expect(page.get_by_role("heading", name="Corrida de facturación", level=1)).to_be_visible()
+    expect(page.get_by_test_id("run-status")).to_have_text("Terminada", timeout=60_000)
+    invoice = page.get_by_role("row").filter(has_text="Gimnasio Olimpo SRL")
+    expect(invoice).to_contain_text(f"${NBSP}18.150,00")
+    expect(invoice.get_by_role("link", name=re.compile("^Factura A"))).to_be_visible()
+    look(page, shots, "23-billing-run")
+    page.get_by_role("link", name="← Corridas de facturación").click()
+    expect(page.get_by_role("row").filter(has_text="A mano").first).to_be_visible()
+    look(page, shots, "24-billing-runs")
