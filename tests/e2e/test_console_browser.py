@@ -344,6 +344,10 @@ def test_phone_width_and_english(browser, devstack, shots):
     expect(page.get_by_role("heading", name="New invoice", level=1)).to_be_visible()
     expect(page.locator("#mode")).to_have_text("Test mode · ARCA homologation")
     look(page, shots, "16-phone-english")
+    page.get_by_role("navigation").get_by_role("link", name="Subscriptions").click()
+    page.get_by_role("link", name="New subscription").click()
+    expect(page.get_by_label("Line 1 item")).to_be_visible()
+    look(page, shots, "25-phone-new-subscription-english")
     context.close()
 
 
@@ -406,7 +410,7 @@ def test_monthly_billing_an_item_a_subscription_its_preview_pause_resume_and_a_b
     expect(page.get_by_role("row").filter(has_text="Gimnasio Olimpo SRL")).to_contain_text("Activa")
     look(page, shots, "22-subscriptions")
 
-    nav.get_by_role("link", name="Corridas de facturación").click()
+    nav.get_by_role("link", name="Corridas").click()
     page.get_by_role("button", name="Facturar ahora").click()
     expect(page.get_by_role("heading", name="Corrida de facturación", level=1)).to_be_visible()
     expect(page.get_by_test_id("run-status")).to_have_text("Terminada", timeout=60_000)

@@ -17,18 +17,15 @@ const settled = (run) => run.status === "completed" && run.invoices.length >= Ma
 const period = (key) => (key ? `${key.slice(5, 7)}/${key.slice(0, 4)}` : "—");
 
 export default {
-  path: "/corridas",
-  nav: () => L("Corridas de facturación", "Billing runs"),
-  title: () => L("Corridas de facturación", "Billing runs"),
   async render(main, { navigate }) {
     const box = alertBox();
     const body = h("tbody");
     const upTo = h("input", { type: "month", name: "period" });
     const start = h("button", { type: "submit" }, L("Facturar ahora", "Bill now"));
-    const startForm = h("form", { class: "card filters", "aria-label": L("Facturar ahora", "Bill now"), novalidate: true },
-      field(L("Hasta el período (opcional)", "Up to the period (optional)"), upTo, { param: "period",
-        hint: L("Vacío: el mes actual. Nunca se factura dos veces el mismo período.", "Empty: this month. A period is never invoiced twice.") }),
-      h("div", { class: "field" }, start), alertBox());
+    const startForm = h("form", { class: "card", "aria-label": L("Facturar ahora", "Bill now"), novalidate: true },
+      h("div", { class: "grid" }, field(L("Hasta el período (opcional)", "Up to the period (optional)"), upTo, { param: "period",
+        hint: L("Vacío: el mes actual. Nunca se factura dos veces el mismo período.", "Empty: this month. A period is never invoiced twice.") })),
+      h("div", { class: "actions" }, start), alertBox());
     let idempotencyKey = newIdempotencyKey();
     startForm.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -70,8 +67,6 @@ export default {
 };
 
 export const billingRunDetail = {
-  path: "/corridas/:id",
-  title: () => L("Corrida de facturación", "Billing run"),
   async render(main, { params }) {
     let stopped = false;
     const box = alertBox();

@@ -59,9 +59,6 @@ export function placeholderHelp(input) {
 }
 
 export default {
-  path: "/items",
-  nav: () => L("Ítems", "Items"),
-  title: () => L("Ítems", "Items"),
   async render(main) {
     const status = h("select", { name: "status" }, options([["active", L("Activos", "Active")], ["archived", L("Archivados", "Archived")]], "active"));
     const filters = h("form", { class: "card filters", role: "search", "aria-label": L("Filtros", "Filters") },
@@ -114,8 +111,6 @@ export default {
 
 /** Nuevo ítem (`/items/nuevo`) and editing one (`/items/itm_...`): the same form, POST or PATCH. */
 export const itemForm = {
-  path: "/items/:id",
-  title: () => L("Ítem", "Item"),
   async render(main, { params, navigate }) {
     const creating = params.id === "nuevo";
     let item = null;

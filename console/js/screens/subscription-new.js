@@ -9,8 +9,6 @@ import { alertBox, busy, clearErrors, heading, showError } from "../ui.js";
 import { newCustomerForm } from "./customer-form.js";
 
 export default {
-  path: "/suscripciones/nueva",
-  title: () => L("Nueva suscripción", "New subscription"),
   async render(main, { navigate, query }) {
     let idempotencyKey = newIdempotencyKey();
     let catalogue = [];
@@ -36,7 +34,7 @@ export default {
       h("fieldset", null, h("legend", null, L("Líneas", "Lines")),
         h("p", { class: "hint" }, L("Elegí un ítem del catálogo (sus valores se copian; lo que escribas acá los reemplaza) o «Línea propia» y escribí descripción y precio.",
           "Pick a catalogue item (its values are copied; what you type here overrides them) or «Own line» and type the description and price.")),
-        h("div", { class: "table-wrap" }, h("table", { class: "lines" },
+        h("div", { class: "table-wrap" }, h("table", { class: "lines subscription-lines" },
           h("thead", null, h("tr", null, ...[L("Ítem", "Item"), L("Descripción", "Description"), L("Cantidad", "Quantity"),
             L("Precio unitario", "Unit price"), L("IVA %", "VAT %"), ""].map((t) => h("th", { scope: "col" }, t)))),
           lines)),

@@ -15,9 +15,6 @@ const period = (key) => (key ? `${key.slice(5, 7)}/${key.slice(0, 4)}` : "—");
 const linesTotal = (s) => s.lines.reduce((sum, l) => sum + Number(l.quantity) * Number(l.unit_price), 0).toFixed(2);
 
 export default {
-  path: "/suscripciones",
-  nav: () => L("Suscripciones", "Subscriptions"),
-  title: () => L("Suscripciones", "Subscriptions"),
   async render(main) {
     const status = h("select", { name: "status" }, h("option", { value: "" }, L("Todas", "All")), options(subscriptionStatuses()));
     const filters = h("form", { class: "card filters", role: "search", "aria-label": L("Filtros", "Filters") },
@@ -93,8 +90,6 @@ function confirmDialog(title, text, confirmLabel, extra = null) {
 }
 
 export const subscriptionDetail = {
-  path: "/suscripciones/:id",
-  title: () => L("Suscripción", "Subscription"),
   async render(main, { params }) {
     const box = alertBox();
     const title = h("h1", { tabindex: "-1" }, L("Suscripción", "Subscription"));
@@ -141,7 +136,7 @@ export const subscriptionDetail = {
         [L("Actualizada", "Updated"), timestamp(s.updated_at)],
       ];
       replace(facts, pairs.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)]));
-      replace(lines, s.lines.map((l) => h("tr", null, td(l.description), td(l.item ? h("a", { href: `#/items/${l.item}` }, l.item) : L("Propia", "Inline")),
+      replace(lines, s.lines.map((l) => h("tr", null, td(l.description), h("td", null, l.item ? h("a", { href: `#/items/${l.item}`, class: "mono" }, l.item) : L("Línea propia", "Own line")),
         td(l.quantity, "num"), td(money(l.unit_price, s.currency), "num"), td(l.vat_rate == null ? L("Sin IVA", "No VAT") : `${l.vat_rate} %`))));
       drawActions(s);
       drawUpcoming(s);
