@@ -174,6 +174,8 @@ export const itemForm = {
         vat_rate: vat.value || null, unit: unit.value.trim() || null, currency: currency.value.trim().toUpperCase() || "PES",
       };
     };
+    // A field the API refused is marked until it is changed, not until the next submit.
+    form.addEventListener("input", (event) => { if (event.target.getAttribute("aria-invalid")) clearErrors(form); });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       saved.hidden = true;

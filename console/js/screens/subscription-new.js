@@ -129,6 +129,8 @@ export default {
       return plan;
     }
 
+    // A field the API refused is marked until it is changed, not until the next submit.
+    form.addEventListener("input", (event) => { if (event.target.getAttribute("aria-invalid")) clearErrors(form); });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(submit, L("Creando…", "Creating…"), async () => {
