@@ -7,6 +7,7 @@ import pytest
 
 from billing.data import receivables as data
 from billing.data.receivables import Changes, LostRace
+from billing.domain.calendar import today_ar
 from billing.domain.events import EventType
 from billing.domain.ids import new_id
 from billing.domain.tenancy import Scope
@@ -14,6 +15,7 @@ from billing.schemas.messages import WebhookDelivery
 from billing.services import events, payments, webhooks
 from tests.support import invoicing
 from tests.support.api import call
+from tests.support.billing import fire_schedule, run_billing
 from tests.support.invoicing import CONTRACT, run_worker
 from tests.support.webhooks import Receiver, run_dispatcher, run_sender
 
@@ -314,3 +316,20 @@ def test_a_change_and_its_event_are_written_together_or_not_at_all(tenant, arca)
     changes.commit()
     assert data.payment(scope, payment_id) is not None
     assert events_of(tenant.test_key, type="payment.created")[0]["data"]["object"]["id"] == payment_id
+
+
+def test_a_monthly_run_records_the_period_invoiced_and_the_run_completed(tenant, arca):
+    item = call("POST", "/v1/items", key=tenant.test_key, body={"description": "Abono", "unit_price": "1000.00",
+                                                                  "vat_rate": "21"}).body  # fmt: skip
+    body = {"customer": tenant.customer, "point_of_sale": 5, "lines": [{"item": item["id"]}],
+            "start_date": today_ar().replace(day=1).isoformat(), "payment_terms_days": 10}  # fmt: skip
+    subscription = call("POST", "/v1/subscriptions", key=tenant.test_key, body=body).body
+    fire_schedule()
+    run_billing()
+    [invoiced] = events_of(tenant.test_key, type="subscription.invoiced")
+    assert invoiced["data"]["object"]["subscription"] == subscription["id"]
+    assert invoiced["data"]["object"]["period"] == f"{today_ar():%Y-%m}"
+    [completed] = events_of(tenant.test_key, type="billing_run.completed")
+    run = call("GET", f"/v1/billing-runs/{completed['data']['object']['id']}", key=tenant.test_key).body
+    assert completed["data"]["object"] == run and run["invoices"] == [invoiced["data"]["object"]["id"]]
+    assert (run["status"], run["invoiced"]) == ("completed", 1)
