@@ -130,8 +130,8 @@ def test_event_source_mappings(stack):
 
 def test_the_event_stream_feeds_the_dispatcher(stack):
     (stream,) = stack.streams
-    assert (stream.table, stream.function, stream.batch_size) == ("BillingTable", "EventDispatcherFunction", 100)
-    assert stream.table_name == "billing-local-BillingTable" and "EVENT#" in stream.filters[0]
+    assert (stream.table, stream.function, stream.batch_size) == ("EventsTable", "EventDispatcherFunction", 100)
+    assert stream.table_name == "billing-local-EventsTable" and "EVENT#" in stream.filters[0]
 
 
 def test_schedules(stack):

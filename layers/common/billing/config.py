@@ -100,3 +100,7 @@ def arca_endpoints(environment: str) -> ArcaEndpoints:
 
 def table_name() -> str:
     return os.environ.get("TABLE_NAME", "billing")
+
+
+def events_table_name() -> str:
+    return os.environ.get("EVENTS_TABLE_NAME", "billing-events")

@@ -1,4 +1,5 @@
-"""Events, webhook endpoints and their deliveries.
+"""Events, webhook endpoints and their deliveries, in the events table (its stream feeds the event dispatcher: the
+billing table has none, so its writes carry no stream's cost).
 
 T#<tenant>#<mode> / EVENT#<id>                     an event: its type, the object as it was, a TTL (expires_at);
                                                    while not handed to the delivery queue, gsi1:
@@ -6,8 +7,9 @@ T#<tenant>#<mode> / EVENT#<id>                     an event: its type, the objec
 T#<tenant>#<mode> / WEBHOOK#<endpoint id>          a webhook endpoint (its signing secrets are in Secrets Manager)
 T#<tenant>#<mode> / DELIVERY#<endpoint>#<event>    an event's delivery to an endpoint, with every attempt
 
-An event is written in the transaction of the change it describes: `new_event` builds it in memory, and whoever
-writes the change saves it in the same TransactWrite (data/receivables.Changes, data/invoices, data/subscriptions).
+An event is written in the transaction of the change it describes (a DynamoDB transaction spans tables): `new_event`
+builds it in memory, and whoever writes the change saves it in the same TransactWrite (data/receivables.Changes,
+data/invoices, data/subscriptions).
 """
 
 import time
@@ -24,10 +26,12 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from billing.config import events_table_name
 from billing.data.invoices import partition
-from billing.data.models import Gsi1, IndexedItem, TableItem, all_of, condition_failed, newest_first, transactions
+from billing.data.models import Gsi1, all_of, condition_failed, newest_first, transactions
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.events import RETENTION
@@ -41,8 +45,20 @@ def outbox_key(shard: int) -> str:
     return f"EVENT_OUTBOX#{shard}"
 
 
-class EventRecord(IndexedItem):
+class EventsItem(Model):
+    """An item of the events table."""
+
+    class Meta:
+        table_name = events_table_name()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class EventRecord(EventsItem):
     outbox = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
 
     event_id = UnicodeAttribute()
     type = UnicodeAttribute()
@@ -57,7 +73,7 @@ class EventRecord(IndexedItem):
         return Scope(tenant_id, Mode(mode))
 
 
-class EndpointRecord(TableItem):
+class EndpointRecord(EventsItem):
     endpoint_id = UnicodeAttribute()
     url = UnicodeAttribute()
     description = UnicodeAttribute(null=True)
@@ -73,7 +89,7 @@ class EndpointRecord(TableItem):
     version = VersionAttribute()
 
 
-class DeliveryRecord(TableItem):
+class DeliveryRecord(EventsItem):
     delivery_id = UnicodeAttribute()
     endpoint_id = UnicodeAttribute()
     event_id = UnicodeAttribute()
