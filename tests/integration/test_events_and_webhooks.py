@@ -1,8 +1,10 @@
 """Events and signed webhooks: recorded with their changes, listed by the API, delivered through the stream, the
 dispatcher, the queue and the sender to a real receiver on loopback that verifies every signature."""
 
+import json
 import time
 
+import boto3
 import pytest
 
 from billing.data import receivables as data
@@ -13,6 +15,7 @@ from billing.domain.ids import new_id
 from billing.domain.tenancy import Scope
 from billing.schemas.messages import WebhookDelivery
 from billing.services import events, payments, webhooks
+from tests.conftest import STACK
 from tests.support import invoicing
 from tests.support.api import call
 from tests.support.billing import fire_schedule, run_billing
@@ -235,9 +238,11 @@ def test_the_secret_is_shown_once_and_never_again(tenant, arca, receiver):
         call("PATCH", f"/v1/webhook-endpoints/{endpoint['id']}", key=tenant.test_key, body={"description": "ERP"}),
     ):
         assert reply.status == 200, reply.body
-        assert endpoint["secret"] not in str(reply.body) and "secret" not in str(reply.body).replace(
-            "previous_secret", ""
-        )
+        assert endpoint["secret"] not in str(reply.body)
+        assert "secret" not in str(reply.body).replace("previous_secret", "")
+    for table in ("BillingTable", "EventsTable", "IdempotencyTable"):  # only Secrets Manager holds it
+        items = boto3.client("dynamodb").scan(TableName=STACK.resource(table).name)["Items"]
+        assert endpoint["secret"].removeprefix("whsec_") not in json.dumps(items)
 
 
 def test_bad_urls_and_event_types_are_422(account, receiver):
