@@ -1,6 +1,7 @@
 """Events and signed webhooks: recorded with their changes, listed by the API, delivered through the stream, the
 dispatcher, the queue and the sender to a real receiver on loopback that verifies every signature."""
 
+import datetime
 import json
 import time
 
@@ -338,3 +339,18 @@ def test_a_monthly_run_records_the_period_invoiced_and_the_run_completed(tenant,
     run = call("GET", f"/v1/billing-runs/{completed['data']['object']['id']}", key=tenant.test_key).body
     assert completed["data"]["object"] == run and run["invoices"] == [invoiced["data"]["object"]["id"]]
     assert (run["status"], run["invoiced"]) == ("completed", 1)
+
+
+def test_an_invoice_past_its_due_date_is_overdue_once(tenant, arca):
+    invoice = authorized_invoice(tenant)
+    due = datetime.date.fromisoformat(invoice["due_date"])
+    assert events.record_overdue(today=due) == 0  # due today is not late yet
+    assert events.record_overdue(today=due + datetime.timedelta(days=1)) == 1
+    assert events.record_overdue(today=due + datetime.timedelta(days=2)) == 0  # once per due date
+    [overdue] = events_of(tenant.test_key, type="invoice.overdue")
+    assert overdue["data"]["object"]["id"] == invoice["id"] and overdue["data"]["object"]["balance"] == "1210.00"
+    paid = authorized_invoice(tenant)
+    payment = {"customer": tenant.customer, "methods": [{"method": "cash", "amount": "1210.00"}],
+               "allocations": [{"invoice": paid["id"], "amount": "1210.00"}]}  # fmt: skip
+    assert call("POST", "/v1/payments", key=tenant.test_key, body=payment).status == 201
+    assert events.record_overdue(today=due + datetime.timedelta(days=3)) == 0  # a paid invoice is not late

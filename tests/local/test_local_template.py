@@ -135,7 +135,13 @@ def test_the_event_stream_feeds_the_dispatcher(stack):
 
 
 def test_schedules(stack):
-    sweep = next(s for s in stack.schedules if s.function == "EventDispatcherFunction")
+    sweep = next(s for s in stack.schedules if s.name == "billing-local-event-sweep")
+    overdue = next(s for s in stack.schedules if s.name == "billing-local-invoices-overdue")
+    assert (overdue.function, overdue.input, overdue.expression) == (
+        "EventDispatcherFunction",
+        {"job": "overdue"},
+        "cron(0 5 * * ? *)",
+    )
     assert (sweep.name, sweep.input, sweep.expression) == (
         "billing-local-event-sweep",
         {"job": "sweep"},

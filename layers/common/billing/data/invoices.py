@@ -79,6 +79,7 @@ class InvoiceRecord(IndexedItem):
     due_date = UnicodeAttribute(null=True)
     subscription_id = UnicodeAttribute(null=True)  # made by a billing run for this subscription (data/subscriptions.py)
     period = UnicodeAttribute(null=True)  # and this period, YYYY-MM
+    overdue_since = UnicodeAttribute(null=True)  # the due date its invoice.overdue event was recorded for
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()

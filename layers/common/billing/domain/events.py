@@ -16,6 +16,7 @@ class EventType(StrEnum):
     INVOICE_FAILED = "invoice.failed"
     INVOICE_PDF_READY = "invoice.pdf_ready"
     INVOICE_PAID = "invoice.paid"
+    INVOICE_OVERDUE = "invoice.overdue"
     CREDIT_NOTE_AUTHORIZED = "credit_note.authorized"
     DEBIT_NOTE_AUTHORIZED = "debit_note.authorized"
     PAYMENT_CREATED = "payment.created"

@@ -2,16 +2,22 @@
 without its event, nor an event without its change), listed by the API and delivered to webhook endpoints by
 services/webhooks.py from what was recorded."""
 
+from datetime import date
+
 from pydantic import BaseModel
 
 from billing.data import events as store
+from billing.data import receivables
 from billing.data.events import EventRecord
 from billing.data.invoices import InvoiceRecord
 from billing.data.models import first_page
 from billing.data.receivables import Changes
+from billing.data.tenants import all_tenants
+from billing.domain.calendar import today_ar
 from billing.domain.errors import NotFound
 from billing.domain.events import EventType, authorized_event
 from billing.domain.ids import has_prefix, new_id
+from billing.domain.modes import Mode
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
@@ -49,6 +55,20 @@ def invoice_paid_off(changes: Changes, invoice: InvoiceRecord, *, paid: int = 0,
     invoice.credited_cents = int(invoice.credited_cents or 0) + credited
     if invoice.balance_cents == 0:
         emit(changes, EventType.INVOICE_PAID, invoice_mapping.view(changes.scope, invoice))
+
+
+def record_overdue(today: date | None = None) -> int:
+    """invoice.overdue for every invoice, of every tenant and mode, still owing after its due date, once per due date
+    (the daily job: nothing else is written when an invoice becomes overdue). Returns how many were recorded."""
+    day = (today or today_ar()).isoformat()
+    recorded = 0
+    for tenant in all_tenants():
+        for mode in Mode:
+            scope = Scope(tenant.tenant_id, mode)
+            for invoice in receivables.overdue_invoices(scope, day):
+                notice = event(scope, EventType.INVOICE_OVERDUE, invoice_mapping.view(scope, invoice))
+                recorded += receivables.mark_overdue(invoice, notice)
+    return recorded
 
 
 def view(record: EventRecord) -> Event:
