@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # chromium runs the web console's browser tests (Playwright drives it: no browser is downloaded).
 TEST_TOOLS := pdftotext pdftoppm pdfinfo zbarimg chromium
 
-.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-monthly bench-pdf bench-receivables bench-console bench-padron build deploy deploy-console backfill-usage-keys clean
+.PHONY: dev test lint pytest tools invoke schedule admin bench bench-cae bench-monthly bench-pdf bench-receivables bench-console bench-padron bench-webhooks build deploy deploy-console backfill-usage-keys clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench-receivables: $(STAMP)
 ## The web console on the running `make dev` stack: bytes transferred and time to the billing list, first load and reload.
 bench-console: $(STAMP) tools
 	$(BIN)/python -m bench.console_load --state-dir $(STATE_DIR)
+
+## Webhooks: events to 10 endpoints (2 failing at first) until all are acknowledged once; lag p50/p99.
+bench-webhooks: $(STAMP)
+	$(BIN)/python -m bench.webhooks
 
 ## Taxpayer lookups per second through the API, cold (ARCA's registry at 300 ms) and warm (the cache).
 bench-padron: $(STAMP)

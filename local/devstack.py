@@ -22,6 +22,7 @@ from local.aws import start_moto
 from local.console import ConsoleSite
 from local.runtime import Runtime
 from local.sqs_poller import start_pollers
+from local.stream_poller import start_stream_pollers
 from local.template import Deployment, Stack, load_stack
 
 
@@ -37,6 +38,8 @@ def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None, arca:
     lines += [f"  skipped   {reason}" for reason in api.skipped]
     for mapping in stack.mappings:
         lines.append(f"  poller    {mapping.queue} -> {mapping.function} (batch {mapping.batch_size})")
+    for stream in stack.streams:
+        lines.append(f"  stream    {stream.table} -> {stream.function} (batch {stream.batch_size})")
     for schedule in stack.schedules:
         lines.append(f"  schedule  {schedules.describe(schedule)}")
         lines.append(f"            fire it: python -m local.fire_schedule {schedule.name}")
@@ -49,6 +52,10 @@ def banner(stack: Stack, api_url: str, state_dir: Path, demo: dict | None, arca:
         )
         lines.append(f"  demo key  {demo['test_key']}")
         lines.append(f"  try       curl -s -H 'Authorization: Bearer {demo['test_key']}' {api_url}/v1/setup/issuer")
+        auth = f"-H 'Authorization: Bearer {demo['test_key']}'"
+        lines.append("  webhooks  test mode takes loopback URLs: python -m local.webhook_receiver prints what arrives")
+        lines.append(f"            watch: curl -s {auth} {api_url}/v1/webhook-endpoints/<we_...>/deliveries")
+        lines.append(f"                   curl -s {auth} {api_url}/v1/events")
     else:
         lines.append("  demo      NOT seeded (see the seed lines above); no test key available")
         lines.append(f"  try       curl -s {api_url}/v1/health")
@@ -118,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         api_url = f"http://127.0.0.1:{http.server_address[1]}"
         state.write_stack(args.state_dir, stack, api_url, arca=arca_state(arca))
         pollers = start_pollers(stack.mappings, runtime, stack.deployment)
+        pollers += start_stream_pollers(stack.streams, runtime, stack.deployment)
         demo = seed.run(stack, api_url, args.state_dir / "demo.json", arca.base_url)
         if demo is None:
             logs.log("stack", "seeding the demo tenant failed; the stack runs without demo data")

@@ -127,7 +127,9 @@ class Resolver:
         name = self.physical_name(logical_id)
         region, account = self.d.region, self.d.account_id
         if kind == "AWS::DynamoDB::Table":
-            return {"Ref": name, "Arn": f"arn:{PARTITION}:dynamodb:{region}:{account}:table/{name}"}
+            arn = f"arn:{PARTITION}:dynamodb:{region}:{account}:table/{name}"
+            # The real stream's label is a timestamp set at creation: the stream poller looks it up by table.
+            return {"Ref": name, "Arn": arn, "StreamArn": f"{arn}/stream/local"}
         if kind == "AWS::SQS::Queue":
             url = f"{self.d.endpoint}/{account}/{name}"  # moto's queue URL format
             return {

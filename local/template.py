@@ -122,6 +122,19 @@ class EventSourceMapping:
 
 
 @dataclass(frozen=True)
+class StreamMapping:
+    """A DynamoDB stream feeding a function, with the mapping's filter patterns (JSON, Lambda's syntax)."""
+
+    logical_id: str
+    table: str  # logical id
+    table_name: str
+    function: str
+    batch_size: int
+    filters: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Schedule:
     logical_id: str
     name: str
@@ -151,6 +164,7 @@ class Stack:
     schedules: list[Schedule]
     console: Console | None = None
     usage_plans: list[UsagePlan] = field(default_factory=list)
+    streams: list[StreamMapping] = field(default_factory=list)
 
     def resource(self, logical_id: str) -> DataResource:
         return next(r for r in self.resources if r.logical_id == logical_id)
@@ -206,6 +220,7 @@ def load_stack(
         schedules=_schedules(resources, resolver, by_arn),
         console=_console(resources, Path(template_path).resolve().parent),
         usage_plans=_usage_plans(resources, resolver),
+        streams=_streams(resources, resolver, data, functions),
     )
 
 
@@ -413,6 +428,8 @@ def _mappings(
     mappings = []
     for logical_id, resource in _of_type(resources, "AWS::Lambda::EventSourceMapping"):
         props = resolver.resolve(resource["Properties"])
+        if ":dynamodb:" in props.get("EventSourceArn", ""):
+            continue  # a stream: _streams
         queue = queues.get(props.get("EventSourceArn"))
         if queue is None:
             raise ValueError(f"{logical_id}: only SQS queues of this template are emulated locally")
@@ -430,6 +447,29 @@ def _mappings(
             )
         )
     return mappings
+
+
+def _streams(resources: dict, resolver: Resolver, data: list[DataResource], functions: dict) -> list[StreamMapping]:
+    tables = {f"{r.arn}/stream/local": r for r in data if r.type == "AWS::DynamoDB::Table"}
+    by_name = {resolver.physical_name(f): f for f in functions}
+    streams = []
+    for logical_id, resource in _of_type(resources, "AWS::Lambda::EventSourceMapping"):
+        props = resolver.resolve(resource["Properties"])
+        table = tables.get(props.get("EventSourceArn"))
+        if table is None:
+            continue
+        streams.append(
+            StreamMapping(
+                logical_id=logical_id,
+                table=table.logical_id,
+                table_name=table.name,
+                function=by_name[props["FunctionName"].rsplit(":", 1)[-1]],
+                batch_size=int(props.get("BatchSize", 100)),
+                filters=tuple(f["Pattern"] for f in props.get("FilterCriteria", {}).get("Filters", [])),
+                enabled=props.get("Enabled", True) not in (False, "false"),
+            )
+        )
+    return streams
 
 
 def _schedules(resources: dict[str, Any], resolver: Resolver, by_arn: dict[str, str]) -> list[Schedule]:

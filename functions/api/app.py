@@ -14,7 +14,15 @@ from billing.api import idempotency
 from billing.api.resolver import create_resolver, enable_docs, resolve
 from billing.api.routers import LazyRouters
 
-config.require("TABLE_NAME", "IDEMPOTENCY_TABLE_NAME", "SECRETS_PREFIX", "PDF_BUCKET", "CAE_QUEUE_URL", "PDF_QUEUE_URL")
+config.require(
+    "TABLE_NAME",
+    "IDEMPOTENCY_TABLE_NAME",
+    "SECRETS_PREFIX",
+    "PDF_BUCKET",
+    "CAE_QUEUE_URL",
+    "PDF_QUEUE_URL",
+    "WEBHOOK_QUEUE_URL",
+)
 logger = Logger()
 app = create_resolver()
 enable_docs(app)
@@ -37,6 +45,8 @@ routers = LazyRouters(
         "subscriptions": ("subscriptions",),
         "billing-runs": ("billing_runs",),
         "taxpayers": ("taxpayers",),
+        "events": ("events",),
+        "webhook-endpoints": ("webhook_endpoints",),
     },
 )
 

@@ -41,6 +41,8 @@ def test_functions_come_from_the_template(stack):
         "PdfRendererFunction",
         "MonthlyBillingFunction",
         "BillingRunFunction",
+        "EventDispatcherFunction",
+        "WebhookSenderFunction",
     }
     api = stack.functions["ApiFunction"]
     assert api.code_dir == REPO_ROOT / "functions" / "api"
@@ -114,7 +116,7 @@ def test_authorizer_and_gateway_responses(stack):
 
 def test_event_source_mappings(stack):
     mappings = {m.function: m for m in stack.mappings}
-    assert set(mappings) == {"CaeWorkerFunction", "PdfRendererFunction", "BillingRunFunction"}
+    assert set(mappings) == {"CaeWorkerFunction", "PdfRendererFunction", "BillingRunFunction", "WebhookSenderFunction"}
     cae = mappings["CaeWorkerFunction"]
     assert (cae.queue, cae.batch_size, cae.report_batch_item_failures) == ("CaeQueue", 10, True)
     assert cae.queue_url == f"{ENDPOINT}/123456789012/billing-local-cae.fifo"
@@ -122,10 +124,31 @@ def test_event_source_mappings(stack):
     assert (pdf.queue, pdf.batch_size, pdf.report_batch_item_failures) == ("PdfQueue", 5, True)
     runs = mappings["BillingRunFunction"]
     assert (runs.queue, runs.batch_size, runs.report_batch_item_failures) == ("BillingRunQueue", 1, True)
+    sender = mappings["WebhookSenderFunction"]
+    assert (sender.queue, sender.batch_size, sender.report_batch_item_failures) == ("WebhookQueue", 10, True)
+
+
+def test_the_event_stream_feeds_the_dispatcher(stack):
+    (stream,) = stack.streams
+    assert (stream.table, stream.function, stream.batch_size) == ("EventsTable", "EventDispatcherFunction", 100)
+    assert stream.table_name == "billing-local-EventsTable" and "EVENT#" in stream.filters[0]
 
 
 def test_schedules(stack):
-    monthly, catch_up = sorted(stack.schedules, key=lambda s: s.name, reverse=True)
+    sweep = next(s for s in stack.schedules if s.name == "billing-local-event-sweep")
+    overdue = next(s for s in stack.schedules if s.name == "billing-local-invoices-overdue")
+    assert (overdue.function, overdue.input, overdue.expression) == (
+        "EventDispatcherFunction",
+        {"job": "overdue"},
+        "cron(0 5 * * ? *)",
+    )
+    assert (sweep.name, sweep.input, sweep.expression) == (
+        "billing-local-event-sweep",
+        {"job": "sweep"},
+        "rate(5 minutes)",
+    )
+    billing = [s for s in stack.schedules if s.function != "EventDispatcherFunction"]
+    monthly, catch_up = sorted(billing, key=lambda s: s.name, reverse=True)
     assert monthly.name == "billing-local-monthly-billing"
     assert monthly.function == catch_up.function == "MonthlyBillingFunction"
     assert monthly.input == {"job": "monthly_billing"}

@@ -15,6 +15,7 @@ class Settings:
     pdf_queue_url: str | None
     billing_run_queue_url: str | None
     tenant_usage_plan: str | None  # the usage plan (by name) that throttles each tenant's keys
+    webhook_queue_url: str | None
 
 
 class MissingConfiguration(RuntimeError):
@@ -41,6 +42,7 @@ def settings() -> Settings:
         pdf_queue_url=os.environ.get("PDF_QUEUE_URL"),
         billing_run_queue_url=os.environ.get("BILLING_RUN_QUEUE_URL"),
         tenant_usage_plan=os.environ.get("TENANT_USAGE_PLAN"),
+        webhook_queue_url=os.environ.get("WEBHOOK_QUEUE_URL"),
     )
 
 
@@ -98,3 +100,7 @@ def arca_endpoints(environment: str) -> ArcaEndpoints:
 
 def table_name() -> str:
     return os.environ.get("TABLE_NAME", "billing")
+
+
+def events_table_name() -> str:
+    return os.environ.get("EVENTS_TABLE_NAME", "billing-events")

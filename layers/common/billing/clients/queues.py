@@ -1,11 +1,12 @@
-"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode), the PDF queue and the billing-run queue."""
+"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode), the PDF queue, the billing-run queue and
+the webhook queue."""
 
 import uuid
 
 from billing.clients import aws
 from billing.config import settings
 from billing.domain.tenancy import Scope
-from billing.schemas.messages import MAX_PDFS_PER_REQUEST, BillingRunRequest, CaeRequest, PdfRequest
+from billing.schemas.messages import MAX_PDFS_PER_REQUEST, BillingRunRequest, CaeRequest, PdfRequest, WebhookDelivery
 
 
 def _client():
@@ -61,4 +62,27 @@ def request_billing_runs(requests: list[BillingRunRequest]) -> None:
         if answer.get("Failed"):
             raise RuntimeError(
                 f"SQS refused {len(answer['Failed'])} billing runs: {answer['Failed'][0].get('Message')}"
+            )
+
+
+MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer wait is several hops
+
+
+def request_deliveries(deliveries: list[tuple[WebhookDelivery, int]]) -> None:
+    """Queue webhook deliveries, each after its delay in seconds (at most MAX_DELAY_SECONDS); raises if SQS did not
+    take them all."""
+    client = _client()
+    for start in range(0, len(deliveries), 10):  # SQS batch limit
+        entries = [
+            {
+                "Id": str(i),
+                "MessageBody": message.model_dump_json(),
+                "DelaySeconds": min(max(delay, 0), MAX_DELAY_SECONDS),
+            }
+            for i, (message, delay) in enumerate(deliveries[start : start + 10])
+        ]
+        answer = client.send_message_batch(QueueUrl=settings().webhook_queue_url, Entries=entries)
+        if answer.get("Failed"):
+            raise RuntimeError(
+                f"SQS refused {len(answer['Failed'])} webhook deliveries: {answer['Failed'][0].get('Message')}"
             )

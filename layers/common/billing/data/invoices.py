@@ -17,6 +17,7 @@ from typing import Any
 from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from billing.data import external_ids
@@ -78,6 +79,7 @@ class InvoiceRecord(IndexedItem):
     due_date = UnicodeAttribute(null=True)
     subscription_id = UnicodeAttribute(null=True)  # made by a billing run for this subscription (data/subscriptions.py)
     period = UnicodeAttribute(null=True)  # and this period, YYYY-MM
+    overdue_since = UnicodeAttribute(null=True)  # the due date its invoice.overdue event was recorded for
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -189,8 +191,11 @@ def set_status(record: InvoiceRecord, scope: Scope, status: str) -> None:
         record.pending_pk = record.pending_sk = None
 
 
-def set_pdf(record: InvoiceRecord, status: str, *, key: str | None = None, error: str | None = None) -> None:
-    """The PDF's state only: last write wins, so it never conflicts with payments updating the same invoice."""
+def set_pdf(
+    record: InvoiceRecord, status: str, *, key: str | None = None, error: str | None = None, event: Model | None = None
+) -> None:
+    """The PDF's state only: last write wins, so it never conflicts with payments updating the same invoice. With
+    `event` (data/events.py), the event is saved in the same transaction."""
     status = check_pdf_move(record.pdf_status, status)
     actions = [InvoiceRecord.pdf_status.set(status.value), InvoiceRecord.updated_at.set(timestamp())]
     if status is PdfStatus.PENDING:
@@ -198,7 +203,12 @@ def set_pdf(record: InvoiceRecord, status: str, *, key: str | None = None, error
     if key:
         actions.append(InvoiceRecord.pdf_key.set(key))
     actions.append(InvoiceRecord.pdf_error.set(error) if error else InvoiceRecord.pdf_error.remove())
-    record.update(actions=actions, add_version_condition=False)
+    if event is None:
+        record.update(actions=actions, add_version_condition=False)
+        return
+    with TransactWrite(connection=transactions()) as transaction:
+        transaction.update(record, actions=actions, add_version_condition=False)
+        transaction.save(event)
 
 
 def find(scope: Scope, invoice_id: str) -> InvoiceRecord | None:

@@ -193,6 +193,42 @@ def open_invoices(scope: Scope, customer_id: str) -> list[OpenInvoice]:
     return list(OpenInvoice.index.query(open_partition(scope), OpenInvoice.gsi1sk.startswith(f"{customer_id}#")))
 
 
+def overdue_invoices(scope: Scope, today: str) -> list[InvoiceRecord]:
+    """The scope's invoices still owing after their due date whose invoice.overdue is not recorded for that due
+    date yet, read again consistently (the OPEN index may lag)."""
+    listed = OpenInvoice.index.query(open_partition(scope))
+    late = {item.invoice_id for item in listed if item.gsi1sk.split("#")[1] < today}
+    return [
+        record
+        for record in vouchers.by_id(scope, late).values()
+        if record.status == InvoiceStatus.AUTHORIZED
+        and int(record.balance_cents or 0) > 0
+        and record.due_date < today
+        and record.overdue_since != record.due_date
+    ]
+
+
+def mark_overdue(invoice: InvoiceRecord, event: Model) -> bool:
+    """The invoice's invoice.overdue recorded, with the event, once per due date; False when it was paid or marked
+    meanwhile."""
+    try:
+        with TransactWrite(connection=transactions()) as transaction:
+            transaction.update(
+                invoice,
+                actions=[InvoiceRecord.overdue_since.set(invoice.due_date)],
+                condition=(InvoiceRecord.balance_cents == int(invoice.balance_cents))
+                & (InvoiceRecord.overdue_since.does_not_exist() | (InvoiceRecord.overdue_since != invoice.due_date)),
+                add_version_condition=False,
+            )
+            transaction.save(event)
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+            return False
+        raise
+    return True
+
+
 def credit_sources(scope: Scope, customer_id: str) -> list[PaymentRecord | InvoiceRecord]:
     """The customer's payments and credit notes that the CREDIT index lists, read again consistently (the index may
     lag: check what is left on each), oldest credit first."""

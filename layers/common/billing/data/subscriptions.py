@@ -7,7 +7,7 @@ T#<tenant>#<mode> / RUN#<id>                         a billing run's counts and 
 SUBSCRIBERS / <tenant>#<mode>                        the tenants and modes that have subscriptions (the run's fan-out)
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from billing.data.invoices import InvoiceRecord, partition
@@ -256,13 +257,14 @@ def mark_invoice(invoice: InvoiceRecord, subscription_id: str, period_key: str) 
 
 @dataclass(frozen=True)
 class PeriodInvoice:
-    invoice: InvoiceRecord
+    invoice: InvoiceRecord  # marked with its subscription and period (mark_invoice)
     subscription: SubscriptionRecord
     period_index: int
     period_key: str
+    event: Model | None = None  # its subscription.invoiced event (data/events.py), written with it
 
 
-MAX_PER_TRANSACTION = 25  # 3 items each and the run's: within DynamoDB's 100 items per transaction
+MAX_PER_TRANSACTION = 24  # 4 items each (with its event) and the run's: within DynamoDB's 100 per transaction
 
 
 def insert_period_invoices(scope: Scope, entries: list[PeriodInvoice], run_id: str) -> None:
@@ -292,6 +294,8 @@ def insert_period_invoices(scope: Scope, entries: list[PeriodInvoice], run_id: s
                 )
                 transaction.save(entry.invoice, condition=InvoiceRecord.pk.does_not_exist())
                 transaction.save(claim, condition=PeriodClaim.pk.does_not_exist())
+                if entry.event is not None:
+                    transaction.save(entry.event)
                 transaction.update(
                     entry.subscription,
                     actions=[
@@ -363,9 +367,18 @@ class Tally:
 
 
 def record_pass(
-    scope: Scope, run_id: str, tally: Tally, *, trigger: str, as_of: str, up_to_period: str | None, done: bool
+    scope: Scope,
+    run_id: str,
+    tally: Tally,
+    *,
+    trigger: str,
+    as_of: str,
+    up_to_period: str | None,
+    done: bool,
+    completed_event: Callable[[RunRecord], Model] | None = None,
 ) -> RunRecord:
-    """Add a pass's counts to the run (created if the schedule's pass is the first to write it)."""
+    """Add a pass's counts to the run (created if the schedule's pass is the first to write it). When `done`, the
+    run becomes completed in one transaction with `completed_event(the completed run)` (data/events.py)."""
     run = RunRecord(partition(scope), f"RUN#{run_id}")
     skipped = sum(n for key, n in tally.counts.items() if key.startswith("skipped:"))
     failed = sum(n for key, n in tally.counts.items() if key.startswith("failed:"))
@@ -378,12 +391,11 @@ def record_pass(
         RunRecord.invoiced.add(0),
         RunRecord.skipped.add(skipped),
         RunRecord.failed.add(failed),
-        RunRecord.status.set("completed" if done else "running"),
     ]
+    if not done:
+        actions.append(RunRecord.status.set("running"))
     if up_to_period:
         actions.append(RunRecord.up_to_period.set(up_to_period))
-    if done:
-        actions.append(RunRecord.completed_at.set(now))
     run.update(actions=actions)
     # Reasons, problems and invoice ids: read-modify-write is fine here, a run has one pass at a time
     run.refresh(consistent_read=True)
@@ -395,7 +407,21 @@ def record_pass(
     extra = [RunRecord.reasons.set(reasons), RunRecord.problems.set(problems)]
     if invoices:
         extra.append(RunRecord.invoices.set(invoices))
-    run.update(actions=extra)
+    if not done:
+        run.update(actions=extra)
+        return run
+    extra += [RunRecord.status.set("completed"), RunRecord.completed_at.set(now)]
+    run.reasons, run.problems, run.invoices, run.status, run.completed_at = (
+        reasons,
+        problems,
+        invoices,
+        "completed",
+        now,
+    )
+    with TransactWrite(connection=transactions()) as transaction:
+        transaction.update(run, actions=extra)
+        if completed_event is not None:
+            transaction.save(completed_event(run))
     return run
 
 

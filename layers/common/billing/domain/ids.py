@@ -20,7 +20,15 @@ def _next_value() -> int:
 
 def new_id(prefix: str) -> str:
     """48 bits of milliseconds then 80 random bits, in Crockford base32 (26 characters)."""
-    value = _next_value()
+    return _encode(prefix, _next_value())
+
+
+def first_id_at(prefix: str, epoch_ms: int) -> str:
+    """The smallest id made at that millisecond: ids below it were made before."""
+    return _encode(prefix, epoch_ms << 80)
+
+
+def _encode(prefix: str, value: int) -> str:
     chars = []
     for _ in range(26):
         value, index = divmod(value, 32)

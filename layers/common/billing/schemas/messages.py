@@ -38,3 +38,12 @@ class BillingRunRequest(BaseModel):
     as_of: datetime.date
     up_to_period: str | None = None
     after: str | None = Field(default=None, description="Carry on after this subscription (a pass out of time).")
+
+
+class WebhookDelivery(BaseModel):
+    """On the webhook queue: send one event to one endpoint (its delivery record says whether that is still due)."""
+
+    tenant_id: str
+    mode: Mode
+    endpoint_id: str
+    event_id: str

@@ -10,9 +10,11 @@ from billing.schemas.common import Amount, ExternalId, Input, Metadata
 
 MethodName = Method
 Reference = Annotated[str, Field(min_length=1, max_length=100)]
-MAX_ALLOCATIONS = 90  # one DynamoDB transaction holds 100 items: the payment, its account, ledger, counter, invoices
+# One DynamoDB transaction holds 100 items: the payment, its reference, counter, account, ledger row and event, and
+# per invoice its update and, once paid off, its invoice.paid event.
+MAX_ALLOCATIONS = 45
 # A credit application writes the invoices, the payments and notes the credit comes from, and the account.
-MAX_CREDIT_TARGETS, MAX_CREDIT_SOURCES = 45, 50
+MAX_CREDIT_TARGETS, MAX_CREDIT_SOURCES = 24, 45  # the targets' updates and events, the sources', the account
 
 
 class MethodInput(Input):

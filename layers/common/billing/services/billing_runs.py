@@ -16,6 +16,7 @@ from billing.data import subscriptions as store
 from billing.data.subscriptions import RunRecord, SubscriptionRecord, Tally
 from billing.domain.calendar import today_ar
 from billing.domain.errors import BillingError, InvalidField, NotFound
+from billing.domain.events import EventType
 from billing.domain.ids import has_prefix, new_id
 from billing.domain.subscriptions import Period
 from billing.domain.tenancy import Scope
@@ -23,7 +24,7 @@ from billing.schemas.billing_runs import BillingRun, BillingRunCreate, RunProble
 from billing.schemas.common import ListPage
 from billing.schemas.customers import Customer
 from billing.schemas.messages import BillingRunRequest
-from billing.services import customers, invoices, subscriptions
+from billing.services import customers, events, invoice_mapping, invoices, subscriptions
 from billing.services.tenants import get_tenant
 
 # A mistyped start date must not issue years of invoices: past this many periods in one run, the rest waits
@@ -116,6 +117,7 @@ def run_pass(scope: Scope, request: BillingRunRequest, seconds_left: Callable[[]
             as_of=request.as_of.isoformat(),
             up_to_period=request.up_to_period,
             done=done,
+            completed_event=lambda run: events.event(scope, EventType.BILLING_RUN_COMPLETED, view(scope, run)),
         )
     if recorded is not None and recorded.last_pending_invoice:
         queues.request_cae(scope, get_tenant(scope.tenant_id).cuit, recorded.last_pending_invoice)
@@ -179,7 +181,9 @@ def _bill_chunk(
                 _problem(tally, billing.record.subscription_id, billed.key, "failed", error.code, error.message)
                 billing.stopped = True  # later periods wait for this one
                 continue
-            entries.append((billing, store.PeriodInvoice(invoice, billing.record, billed.index, billed.key)))
+            store.mark_invoice(invoice, billing.record.subscription_id, billed.key)
+            invoiced = events.event(scope, EventType.SUBSCRIPTION_INVOICED, invoice_mapping.view(scope, invoice))
+            entries.append((billing, store.PeriodInvoice(invoice, billing.record, billed.index, billed.key, invoiced)))
         for start in range(0, len(entries), store.MAX_PER_TRANSACTION):
             _insert(scope, entries[start : start + store.MAX_PER_TRANSACTION], request, tally)
     return True
@@ -214,7 +218,9 @@ def _insert_alone(scope: Scope, billing: Billing, entry, request: BillingRunRequ
             return False
         try:
             store.insert_period_invoices(
-                scope, [store.PeriodInvoice(entry.invoice, fresh, entry.period_index, entry.period_key)], request.run_id
+                scope,
+                [store.PeriodInvoice(entry.invoice, fresh, entry.period_index, entry.period_key, entry.event)],
+                request.run_id,
             )
         except (store.PeriodTaken, store.WriteConflict):
             continue

@@ -7,12 +7,13 @@ from billing.data import invoices as store
 from billing.data.invoices import InvoiceRecord
 from billing.domain.calendar import now_ar, timestamp
 from billing.domain.errors import Conflict, NotFound
+from billing.domain.events import EventType
 from billing.domain.ids import has_prefix
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers import full_number
 from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.schemas.invoices import Invoice, InvoiceDownload
-from billing.services import setup
+from billing.services import events, setup
 from billing.services.invoice_mapping import printed_issuer, view
 
 LINK_SECONDS = 300
@@ -59,7 +60,10 @@ def render(scope: Scope, invoice_ids: list[str]) -> tuple[list[str], dict[str, E
             pdf = render_invoice(compose_sheet(view(scope, record), printed_issuer(record, issuer), logo))
             key = pdf_key(scope, record.invoice_id)
             storage.put_object(key, pdf, "application/pdf")
-            store.set_pdf(record, PdfStatus.READY, key=key)
+            ready = view(scope, record).model_copy(update={"pdf_status": PdfStatus.READY})
+            store.set_pdf(
+                record, PdfStatus.READY, key=key, event=events.event(scope, EventType.INVOICE_PDF_READY, ready)
+            )
         except Exception as error:  # one voucher's failure must not hold back the others'
             failed[record.invoice_id] = error
         else:

@@ -10,6 +10,7 @@ from billing.data.models import first_page
 from billing.data.receivables import Changes, PaymentRecord
 from billing.domain.calendar import timestamp, today_ar
 from billing.domain.errors import Conflict, InvalidField, NotFound
+from billing.domain.events import EventType
 from billing.domain.ids import has_prefix, new_id
 from billing.domain.receivables import (
     REQUIRED_DETAILS,
@@ -34,7 +35,7 @@ from billing.schemas.payments import (
     Payment,
     PaymentCreate,
 )
-from billing.services import customers, references
+from billing.services import customers, events, references
 from billing.services.receivables import retrying
 
 REFERENCE_KIND = external_ids.PAYMENT
@@ -195,6 +196,7 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
         changes.next_receipt(counter, number)
         for invoice, cents in allocations:
             changes.move_balance(invoice, paid=cents)
+            events.invoice_paid_off(changes, invoice, paid=cents)
         changes.add_to_account(customer.id, paid_cents=total, credit_cents=total - allocated)
         changes.ledger(
             customer.id,
@@ -204,6 +206,7 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
             concept=receipt_concept(number),
             credit=total,
         )
+        events.emit(changes, EventType.PAYMENT_CREATED, view(scope, record))
         changes.commit()
         return record
 
@@ -254,6 +257,7 @@ def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> 
             concept=f"ANULACIÓN {receipt_concept(int(record.receipt_number))}",
             debit=int(record.total_cents),
         )
+        events.emit(changes, EventType.PAYMENT_VOIDED, view(scope, record))
         changes.commit()
         return record
 
@@ -301,9 +305,9 @@ def apply_credit(scope: Scope, customer_id: str, body: CreditApplication) -> Cre
                     break
         for invoice, _ in targets:
             if invoice.invoice_id in paid or invoice.invoice_id in credited:
-                changes.move_balance(
-                    invoice, paid=paid.get(invoice.invoice_id, 0), credited=credited.get(invoice.invoice_id, 0)
-                )
+                shares = {"paid": paid.get(invoice.invoice_id, 0), "credited": credited.get(invoice.invoice_id, 0)}
+                changes.move_balance(invoice, **shares)
+                events.invoice_paid_off(changes, invoice, **shares)
         for source, left in queue:
             if left != int(source.credit_cents):
                 _spend_credit(changes, source, left, [a for a in applied if a["source"] == _source_id(source)], now)

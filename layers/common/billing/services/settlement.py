@@ -18,7 +18,7 @@ from billing.data.receivables import Changes, LostRace, estimated_size
 from billing.domain.errors import Conflict
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers.lifecycle import InvoiceStatus
-from billing.services import receivables
+from billing.services import events, receivables
 
 logger = Logger(child=True)
 AUTHORIZED, REJECTED, FAILED = InvoiceStatus.AUTHORIZED, InvoiceStatus.REJECTED, InvoiceStatus.FAILED
@@ -88,15 +88,17 @@ def _plan(outcomes: list[Outcome], records: dict[str, InvoiceRecord]) -> list[li
             record = records[outcome.invoice_id]
             if outcome.status == AUTHORIZED:
                 adjusts = set(record.fields.get("adjusts", []))
-                cost = receivables.posting_items(record) + (customer not in customers)
+                cost = receivables.posting_items(record) + (customer not in customers) + events.ITEMS_PER_EVENT
             else:
-                adjusts, cost = set(), 1
-            weight = estimated_size(record) + LEDGER_ROW_BYTES
+                adjusts, cost = set(), 1 + events.ITEMS_PER_EVENT
+            weight = 2 * estimated_size(record) + LEDGER_ROW_BYTES  # its event carries the voucher again
             # one write per item in a transaction: a second credit note on the same invoice waits for the next one
             if plan and (items + cost > Changes.MAX_ITEMS or size + weight > Changes.MAX_BYTES or adjusts & credited):
                 plans.append(plan)
                 plan, items, size, customers, credited = [], RESERVED_ITEMS, 0, set(), set()
-                cost = receivables.posting_items(record) + 1 if outcome.status == AUTHORIZED else 1
+                cost = (
+                    receivables.posting_items(record) + 1 if outcome.status == AUTHORIZED else 1
+                ) + events.ITEMS_PER_EVENT
             plan.append(outcome)
             items, size = items + cost, size + weight
             credited |= adjusts
@@ -154,6 +156,7 @@ def _build(
         else:
             store.refused(record, scope, outcome.status, outcome.result)
             changes.save(record)
+            events.voucher_settled(changes, record)
     entry = store.pdf_outbox_entry(scope, authorized) if authorized else None
     if entry:
         changes.save(entry)
@@ -168,6 +171,7 @@ def save_authorization(changes: Changes, record: InvoiceRecord, outcome: Outcome
     )
     receivables.post_authorization(changes, record)
     changes.save(record)
+    events.voucher_settled(changes, record)
 
 
 def _read_again(
