@@ -35,10 +35,10 @@ routers = LazyRouters(
         "health": ("system",),
         "account": ("account",),
         "customers": ("customers", "receivables"),
-        "invoices": ("invoices",),
+        "invoices": ("invoices", "mercadopago"),
         "payments": ("receivables",),
         "balances": ("receivables",),
-        "setup": ("setup",),
+        "setup": ("setup", "mercadopago"),
         "arca": ("arca",),
         "reference": ("reference",),
         "items": ("items",),
@@ -47,6 +47,7 @@ routers = LazyRouters(
         "taxpayers": ("taxpayers",),
         "events": ("events",),
         "webhook-endpoints": ("webhook_endpoints",),
+        "webhooks": ("webhooks",),
     },
 )
 

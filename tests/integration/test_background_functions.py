@@ -50,16 +50,18 @@ def test_billing_run_worker_fails_a_malformed_message_only():
     assert response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
 
 
-def test_webhook_asks_mercado_pago_to_retry_until_notifications_are_processed():
+def test_webhook_answers_an_unknown_tenant_with_a_404_in_the_error_shape():
     event = rest_event(
         "POST",
         "/v1/webhooks/mercadopago/ten_a",
         body={"type": "payment", "data": {"id": "123"}},
+        query={"type": "payment", "data.id": "123"},
         resource="/v1/webhooks/mercadopago/{tenant_id}",
     )
+    event["pathParameters"] = {"tenant_id": "ten_a"}
     response = load_function("mercadopago_webhook").handler(event, Context())
     reply = Reply(response["statusCode"], {}, json.loads(response["body"]))
-    assert (reply.status, reply.error["code"]) == (503, "webhook_unavailable")
+    assert (reply.status, reply.error["code"]) == (404, "tenant_not_found")
     assert response["multiValueHeaders"]["X-Request-Id"] == [event["requestContext"]["requestId"]]
 
 
@@ -102,3 +104,14 @@ def test_the_cae_worker_and_the_pdf_renderer_emit_their_progress_as_metrics(tena
     run_pdf_renderer()
     renderer = emitted_metrics(capsys.readouterr().out)
     assert renderer["PdfsRendered"] == 1 and renderer["PdfsFailed"] == 0
+
+
+def test_mercadopago_worker_fails_a_malformed_message():
+    event = sqs_event(["not json"], queue="billing-local-mercadopago")
+    event["Records"] += sqs_event(
+        [json.dumps({"tenant_id": "ten_a", "mode": "test", "mp_payment_id": "1", "source": "ipn", "verified": False})],
+        queue="billing-local-mercadopago",
+    )["Records"]
+    response = load_function("mercadopago_worker").handler(event, Context())
+    # the second names a tenant without Mercado Pago: acknowledged, nothing to apply
+    assert response["batchItemFailures"] == [{"itemIdentifier": event["Records"][0]["messageId"]}]

@@ -43,6 +43,8 @@ def test_functions_come_from_the_template(stack):
         "BillingRunFunction",
         "EventDispatcherFunction",
         "WebhookSenderFunction",
+        "MercadoPagoWorkerFunction",
+        "MercadoPagoPollerFunction",
     }
     api = stack.functions["ApiFunction"]
     assert api.code_dir == REPO_ROOT / "functions" / "api"
@@ -116,7 +118,13 @@ def test_authorizer_and_gateway_responses(stack):
 
 def test_event_source_mappings(stack):
     mappings = {m.function: m for m in stack.mappings}
-    assert set(mappings) == {"CaeWorkerFunction", "PdfRendererFunction", "BillingRunFunction", "WebhookSenderFunction"}
+    assert set(mappings) == {
+        "CaeWorkerFunction",
+        "PdfRendererFunction",
+        "BillingRunFunction",
+        "WebhookSenderFunction",
+        "MercadoPagoWorkerFunction",
+    }
     cae = mappings["CaeWorkerFunction"]
     assert (cae.queue, cae.batch_size, cae.report_batch_item_failures) == ("CaeQueue", 10, True)
     assert cae.queue_url == f"{ENDPOINT}/123456789012/billing-local-cae.fifo"
@@ -126,6 +134,8 @@ def test_event_source_mappings(stack):
     assert (runs.queue, runs.batch_size, runs.report_batch_item_failures) == ("BillingRunQueue", 1, True)
     sender = mappings["WebhookSenderFunction"]
     assert (sender.queue, sender.batch_size, sender.report_batch_item_failures) == ("WebhookQueue", 10, True)
+    mercadopago = mappings["MercadoPagoWorkerFunction"]
+    assert (mercadopago.queue, mercadopago.batch_size) == ("MercadoPagoQueue", 10)
 
 
 def test_the_event_stream_feeds_the_dispatcher(stack):
@@ -153,9 +163,11 @@ def test_schedules(stack):
     assert monthly.function == catch_up.function == "MonthlyBillingFunction"
     assert monthly.input == {"job": "monthly_billing"}
     assert monthly.expression == "cron(0 6 1 * ? *)"
-    assert (catch_up.name, catch_up.input) == ("billing-local-billing-catch-up", {"job": "catch_up"})
+    assert catch_up.input == {"job": "catch_up"}
     assert catch_up.expression == "cron(0 6 2-31 * ? *)"
     assert monthly.timezone == catch_up.timezone == "America/Argentina/Buenos_Aires"
+    [poll] = [schedule for schedule in stack.schedules if schedule.function == "MercadoPagoPollerFunction"]
+    assert (poll.expression, poll.input) == ("rate(15 minutes)", {"job": "mercadopago_poll"})
 
 
 def test_fixture_template_resolves_pseudo_parameters_and_queue_attributes(fixture_template):

@@ -100,6 +100,20 @@ def test_billing_runs_fan_out_through_a_queue_with_a_dead_letter_queue(resources
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and mapping["BatchSize"] == 1
 
 
+def test_mercado_pago_is_polled_every_15_minutes_and_its_queue_has_a_dlq(resources):
+    schedule = resources["MercadoPagoPollerFunctionEvery15Minutes"]["Properties"]
+    assert schedule["ScheduleExpression"] == "rate(15 minutes)"
+    assert "DeadLetterConfig" in schedule["Target"]
+    queue = resources["MercadoPagoQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["MercadoPagoDeadLetterQueue", "Arn"]}
+    [mapping] = [
+        r
+        for r in _of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+        if r["FunctionName"] == {"Ref": "MercadoPagoWorkerFunction"}
+    ]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
 def test_secrets_access_is_scoped_to_the_stack_prefix(resources):
     for name, role in _of_type(resources, "AWS::IAM::Role").items():
         for policy in role.get("Policies", []):

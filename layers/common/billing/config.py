@@ -16,6 +16,7 @@ class Settings:
     billing_run_queue_url: str | None
     tenant_usage_plan: str | None  # the usage plan (by name) that throttles each tenant's keys
     webhook_queue_url: str | None
+    mercadopago_queue_url: str | None
 
 
 class MissingConfiguration(RuntimeError):
@@ -43,6 +44,7 @@ def settings() -> Settings:
         billing_run_queue_url=os.environ.get("BILLING_RUN_QUEUE_URL"),
         tenant_usage_plan=os.environ.get("TENANT_USAGE_PLAN"),
         webhook_queue_url=os.environ.get("WEBHOOK_QUEUE_URL"),
+        mercadopago_queue_url=os.environ.get("MERCADOPAGO_QUEUE_URL"),
     )
 
 

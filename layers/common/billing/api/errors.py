@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import ValidationError
 
 from billing.api.idempotency import IdempotencyConflict
+from billing.clients import mercadopago
 from billing.clients.arca.errors import ArcaAuthenticationError, ArcaError, ArcaTicketPending, ArcaUnavailable
 from billing.domain.errors import BillingError, Conflict, InvalidField, NotFound, Unauthenticated
 
@@ -98,6 +99,23 @@ def register_error_handlers(app) -> None:
             )
         code = "arca_authentication_failed" if isinstance(error, ArcaAuthenticationError) else "arca_rejected"
         return error_response(HTTPStatus.CONFLICT, "arca_error", code, f"{error.message} (ARCA: {error.code})")
+
+    @app.exception_handler(mercadopago.MercadoPagoUnavailable)
+    def mercadopago_unavailable(error: mercadopago.MercadoPagoUnavailable) -> Response:
+        response = error_response(
+            HTTPStatus.SERVICE_UNAVAILABLE, "mercadopago_error", "mercadopago_unavailable", f"{error} Retry later."
+        )
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.exception_handler(mercadopago.MercadoPagoRejected)
+    def mercadopago_rejected(error: mercadopago.MercadoPagoRejected) -> Response:
+        return error_response(
+            HTTPStatus.CONFLICT,
+            "mercadopago_error",
+            "mercadopago_rejected",
+            f"Mercado Pago refused the request: {error.message} ({error.error}).",
+        )
 
     @app.exception_handler(RequestValidationError)
     def request_validation_error(error: RequestValidationError) -> Response:

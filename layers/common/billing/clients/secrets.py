@@ -9,6 +9,7 @@ from billing.domain.tenancy import Scope
 
 ARCA_CERTIFICATE = "arca-certificate"  # {"certificate_pem", "private_key_pem"}: the pair WSAA logins are signed with
 ARCA_PENDING_KEY = "arca-pending-key"  # {"private_key_pem"}: generated with a CSR, waiting for its certificate
+MERCADOPAGO = "mercadopago"  # {"access_token", "webhook_secret"}: the tenant's Mercado Pago application, per mode
 
 
 def _client():
@@ -48,6 +49,18 @@ def arca_credentials(scope: Scope) -> dict | None:
 
     try:
         return parameters.get_secret(tenant_secret_name(scope, ARCA_CERTIFICATE), transform="json")
+    except GetParameterError:
+        return None
+
+
+def mercadopago_credentials(scope: Scope, max_age: int) -> dict | None:
+    """The tenant's Mercado Pago token and webhook secret in this mode, cached up to `max_age` seconds per container;
+    None when Mercado Pago is not set up."""
+    from aws_lambda_powertools.utilities import parameters
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+    try:
+        return parameters.get_secret(tenant_secret_name(scope, MERCADOPAGO), transform="json", max_age=max_age)
     except GetParameterError:
         return None
 

@@ -80,6 +80,7 @@ class InvoiceRecord(IndexedItem):
     subscription_id = UnicodeAttribute(null=True)  # made by a billing run for this subscription (data/subscriptions.py)
     period = UnicodeAttribute(null=True)  # and this period, YYYY-MM
     overdue_since = UnicodeAttribute(null=True)  # the due date its invoice.overdue event was recorded for
+    payment_link = JSONAttribute(null=True)  # the Mercado Pago link (data/mercadopago.py)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()

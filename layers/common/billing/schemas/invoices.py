@@ -9,6 +9,7 @@ from billing.domain.receivables import PaymentStatus
 from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.domain.vouchers.types import Concept, Letter, TributeType, VatRate, VoucherKind
 from billing.schemas.common import Amount, ExternalId, Input, Metadata
+from billing.schemas.mercadopago import PaymentLink
 
 
 class AdjustmentInput(Input):
@@ -165,6 +166,9 @@ class Invoice(BaseModel):
     amount_paid: str | None = Field(default=None, description="Allocated from payments (pesos).")
     amount_credited: str | None = Field(default=None, description="Taken off by credit notes (pesos).")
     balance: str | None = Field(default=None, description="What is still owed (pesos).")
+    payment_link: PaymentLink | None = Field(
+        default=None, description="The Mercado Pago link (POST /v1/invoices/{id}/payment-link, or auto_link)."
+    )
     payment_status: PaymentStatus | None = None
     subscription: str | None = Field(default=None, description="sub_...: made by a billing run for this subscription")
     period: str | None = Field(default=None, description="YYYY-MM: the subscription period it bills")

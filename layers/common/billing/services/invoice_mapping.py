@@ -29,6 +29,7 @@ from billing.domain.vouchers import (
 from billing.domain.vouchers.notes import VoucherAmount
 from billing.schemas.invoices import AdjustmentInput, Invoice, InvoiceCreate
 from billing.schemas.setup import Issuer
+from billing.services import payment_links
 
 # What a voucher prints of its issuer, as it was when the voucher was created (the logo is read when printing).
 ISSUER_SNAPSHOT_EXCLUDES = {"object", "livemode", "logo", "created_at", "updated_at"}
@@ -189,6 +190,7 @@ def view(scope: Scope, record: InvoiceRecord) -> Invoice:
         period=record.period,
         created_at=record.created_at,
         updated_at=record.updated_at,
+        payment_link=payment_links.view(scope, record),
         **_receivable(record),
     )
 

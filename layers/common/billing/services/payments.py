@@ -1,5 +1,6 @@
 """Payments: recorded with any mix of methods, allocated to invoices (or kept as credit), voided with an audit trail."""
 
+from collections.abc import Callable
 from datetime import date
 
 from billing.data import external_ids
@@ -152,7 +153,33 @@ def _oldest_first(
 # ---------------------------------------------------------------- use cases
 
 
-def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Payment:
+# Writes another record into the same transaction as a payment or void (given the payment id): how a Mercado Pago
+# payment is applied exactly once. It may raise to stop the attempt (e.g. another worker applied it already).
+RecordedWith = Callable[[Changes, str], None]
+
+
+def _settling(scope: Scope, invoice_id: str, total: int) -> list[tuple[InvoiceRecord, int]]:
+    """Up to what the invoice still owes, read now; the rest of the payment is the customer's credit."""
+    record = store.by_id(scope, [invoice_id]).get(invoice_id)
+    if (
+        record is None
+        or record.status != InvoiceStatus.AUTHORIZED
+        or not record.balance_cents
+        or int(record.balance_cents) <= 0
+    ):
+        return []
+    return [(record, min(total, int(record.balance_cents)))]
+
+
+def create_payment(
+    scope: Scope,
+    body: PaymentCreate,
+    created_by: str,
+    *,
+    settles: str | None = None,
+    recorded_with: RecordedWith | None = None,
+) -> Payment:
+    """`settles`: allocate to this invoice up to its balance (instead of body.allocations or oldest-due first)."""
     customer = _customer(scope, body.customer)
     methods, amounts = _methods(body)
     total = check_total(None if body.total is None else positive_cents(body.total, param="total"), amounts)
@@ -164,7 +191,9 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
     def attempt() -> PaymentRecord:
         references.require_free(scope, REFERENCE_KIND, body.external_id)  # again after a lost race: maybe to it
         counter = data.receipt_counter(scope)
-        if body.allocations is not None:
+        if settles is not None:
+            allocations = _settling(scope, settles, total)
+        elif body.allocations is not None:
             allocations = _requested(scope, customer.id, body.allocations, total, "the payment")
         else:
             allocations = _oldest_first(scope, customer.id, total)
@@ -207,6 +236,8 @@ def create_payment(scope: Scope, body: PaymentCreate, created_by: str) -> Paymen
             credit=total,
         )
         events.emit(changes, EventType.PAYMENT_CREATED, view(scope, record))
+        if recorded_with is not None:
+            recorded_with(changes, payment_id)
         changes.commit()
         return record
 
@@ -231,7 +262,9 @@ def list_payments(scope: Scope, *, limit: int, starting_after: str | None = None
     return ListPage[Payment](data=[view(scope, r) for r in page], has_more=has_more)
 
 
-def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> Payment:
+def void_payment(
+    scope: Scope, payment_id: str, reason: str, voided_by: str, *, recorded_with: RecordedWith | None = None
+) -> Payment:
     """Give back every amount the payment settled and take its credit away; the record stays, marked voided."""
 
     def attempt() -> PaymentRecord:
@@ -258,6 +291,8 @@ def void_payment(scope: Scope, payment_id: str, reason: str, voided_by: str) -> 
             debit=int(record.total_cents),
         )
         events.emit(changes, EventType.PAYMENT_VOIDED, view(scope, record))
+        if recorded_with is not None:
+            recorded_with(changes, payment_id)
         changes.commit()
         return record
 

@@ -1,0 +1,72 @@
+"""/v1/setup/mercadopago (the caller's mode) and /v1/invoices/{id}/payment-link."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from billing.api.context import current_principal
+from billing.api.idempotency import HEADER
+from billing.schemas.mercadopago import MercadoPagoSetup, MercadoPagoSetupInput, PaymentLink
+from billing.services import mercadopago_setup, payment_links
+from routes.responses import create_once, created_responses
+
+router = APIGatewayRouter()
+TAGS = ["Mercado Pago"]
+IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
+
+
+def _scope():
+    return current_principal(router).scope
+
+
+def _api_base_url() -> str:
+    """This API's public base URL as the caller reached it (stage or base path included)."""
+    event = router.current_event
+    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+    context = event.request_context
+    host = context.domain_name or headers.get("host") or f"{context.api_id}.execute-api.amazonaws.com"
+    proto = headers.get("x-forwarded-proto", "https")
+    full_path = context.path or event.path
+    prefix = full_path[: len(full_path) - len(event.path)] if full_path.endswith(event.path) else ""
+    return f"{proto}://{host}{prefix}"
+
+
+@router.put(
+    "/v1/setup/mercadopago",
+    summary="Connect Mercado Pago for this mode (the token is checked with Mercado Pago; 422 if it is refused)",
+    tags=TAGS,
+)
+def put_setup(body: MercadoPagoSetupInput) -> MercadoPagoSetup:
+    return mercadopago_setup.put_setup(_scope(), body, _api_base_url())
+
+
+@router.get("/v1/setup/mercadopago", summary="The Mercado Pago connection of this mode (never the token)", tags=TAGS)
+def get_setup() -> MercadoPagoSetup:
+    return mercadopago_setup.get_setup(_scope())
+
+
+@router.delete(
+    "/v1/setup/mercadopago",
+    summary="Disconnect Mercado Pago for this mode (token and secret are deleted)",
+    tags=TAGS,
+    status_code=204,
+    responses={204: {"description": "Disconnected"}},
+)
+def delete_setup():
+    mercadopago_setup.delete_setup(_scope())
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/invoices/<invoice_id>/payment-link",
+    summary="A Mercado Pago Checkout Pro link for what the invoice still owes",
+    description="409 when the invoice is paid, is a credit note, or is not authorized by ARCA; asking again after a "
+    "partial payment gives a link for the new balance.",
+    tags=TAGS,
+    status_code=201,
+    responses=created_responses(PaymentLink),
+)
+def create_payment_link(invoice_id: str, idempotency_key: IdempotencyKey = None):
+    return create_once(router, idempotency_key, lambda scope: payment_links.create_link(scope, invoice_id))

@@ -1,0 +1,41 @@
+"""Mercado Pago worker: reads each queued payment from Mercado Pago with its tenant's token and applies it to
+receivables, once (services/mercadopago_reconciliation.py).
+
+Mercado Pago down or slow: the message fails alone (partial batch response) and comes back after the visibility
+timeout; after the queue's maxReceiveCount it rests in the DLQ, where a person sees it. A message that is not a
+reconciliation request fails the same way and ends there too.
+"""
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing.schemas.mercadopago import ReconciliationRequest
+from billing.services import mercadopago_reconciliation
+
+logger = Logger()
+tracer = Tracer()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def reconcile(record: SQSRecord) -> None:
+    request = ReconciliationRequest.model_validate_json(record.body)
+    outcome = mercadopago_reconciliation.reconcile(request)
+    logger.info(
+        "reconciled",
+        extra={
+            "tenant_id": request.tenant_id,
+            "mode": str(request.mode),
+            "mp_payment_id": outcome.mp_payment_id,
+            "status": outcome.status,
+            "applied": outcome.applied,
+            "source": request.source,
+        },
+    )
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+def handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=reconcile, processor=processor, context=context)
