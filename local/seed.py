@@ -1,7 +1,8 @@
-"""Seeds the demo tenant: a tenant and test key through the shared package, then issuer, point of sale and the
-ARCA certificate via HTTP, and the tenant itself in the simulator's taxpayer registry (beside its test people).
-The certificate goes through the real flow: the API generates the key and a CSR, the ARCA simulator's CA signs the
-CSR (as ARCA's WSASS would), and the certificate alone is uploaded.
+"""Seeds the demo tenant: a tenant and test key through the shared package, then issuer, point of sale, the ARCA
+certificate and the Mercado Pago connection (the simulator's demo seller, auto_link on) via HTTP, and the tenant itself
+in the simulator's taxpayer registry (beside its test people). The certificate goes through the real flow: the API
+generates the key and a CSR, the ARCA simulator's CA signs the CSR (as ARCA's WSASS would), and the certificate alone
+is uploaded.
 
 `run()` starts `python -m local.seed` in a subprocess with a function's environment, because the shared package
 (PynamoDB models) binds table names and the endpoint when it is imported.
@@ -21,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from local import logs
+from local.mercadopago.accounts import DEMO as MERCADOPAGO_DEMO
 from local.runtime import LAYER_DIR, function_environment
 from local.state import write_json
 from local.template import REPO_ROOT, Stack
@@ -66,6 +68,12 @@ DEMO_TAXPAYER = {
     "impuestos": [10, 30],
     "actividad": [620100, "SERVICIOS DE CONSULTORES EN INFORMATICA Y SUMINISTROS DE PROGRAMAS DE INFORMATICA"],
 }
+MERCADOPAGO = {
+    "access_token": MERCADOPAGO_DEMO["access_token"],
+    "public_key": MERCADOPAGO_DEMO["public_key"],
+    "webhook_secret": MERCADOPAGO_DEMO["webhook_secret"],
+    "auto_link": True,
+}
 
 
 def request_json(method: str, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -104,6 +112,7 @@ def seed(api_url: str, arca_url: str) -> dict[str, Any]:
     certify(api_url, issued.secret, arca_url)
     for environment in ("homologation", "production"):  # each registry is its own, as at ARCA
         request_json("POST", f"{arca_url}/__simulator/taxpayers?environment={environment}", DEMO_TAXPAYER)
+    mercadopago = call(api_url, "PUT", "/v1/setup/mercadopago", issued.secret, MERCADOPAGO)
     return {
         "api_url": api_url,
         "test_key": issued.secret,
@@ -111,6 +120,7 @@ def seed(api_url: str, arca_url: str) -> dict[str, Any]:
         "tenant_id": tenant.tenant_id,
         "cuit": TENANT["cuit"],
         "point_of_sale": POINT_OF_SALE["number"],
+        "mercadopago_account": mercadopago["account_id"],
     }
 
 

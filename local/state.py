@@ -21,7 +21,13 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     temporary.replace(path)  # readers never see half a file
 
 
-def write_stack(state_dir: Path, stack: Stack, api_url: str | None, arca: dict[str, str] | None = None) -> Path:
+def write_stack(
+    state_dir: Path,
+    stack: Stack,
+    api_url: str | None,
+    arca: dict[str, str] | None = None,
+    mercadopago: dict[str, str] | None = None,
+) -> Path:
     path = Path(state_dir) / "stack.json"
     write_json(
         path,
@@ -33,6 +39,7 @@ def write_stack(state_dir: Path, stack: Stack, api_url: str | None, arca: dict[s
             "stack_name": stack.deployment.stack_name,
             "api_url": api_url,
             "arca": arca,  # the ARCA simulator's addresses (local/arca), or None
+            "mercadopago": mercadopago,  # the Mercado Pago simulator's (local/mercadopago), or None
             "resources": {
                 r.logical_id: {"type": r.type, "name": r.name, "arn": r.arn, "url": r.url} for r in stack.resources
             },

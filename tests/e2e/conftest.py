@@ -21,6 +21,7 @@ class Devstack:
     api_url: str
     aws_endpoint: str
     arca_url: str
+    mercadopago_url: str
     state_dir: Path
     log: Path
 
@@ -59,6 +60,8 @@ def devstack(tmp_path_factory):
         "0",
         "--arca-port",
         "0",
+        "--mercadopago-port",
+        "0",
         "--state-dir",
         str(state_dir),
         # The suite measures the API, not the throttle (tests/integration/test_rate_limits.py has its own tests):
@@ -74,7 +77,12 @@ def devstack(tmp_path_factory):
         ready = _wait_for_ready(process, log)
         fields = dict(part.split("=", 1) for part in ready.split()[1:])
         yield Devstack(
-            api_url=fields["api"], aws_endpoint=fields["aws"], arca_url=fields["arca"], state_dir=state_dir, log=log
+            api_url=fields["api"],
+            aws_endpoint=fields["aws"],
+            arca_url=fields["arca"],
+            mercadopago_url=fields["mercadopago"],
+            state_dir=state_dir,
+            log=log,
         )
     finally:
         process.send_signal(signal.SIGTERM)

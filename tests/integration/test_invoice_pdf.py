@@ -2,7 +2,6 @@
 through short-lived links."""
 
 import base64
-import subprocess
 from datetime import timedelta
 
 import boto3
@@ -19,18 +18,13 @@ from tests.support import invoicing
 from tests.support.api import call
 from tests.support.handlers import Context, load_function
 from tests.support.invoicing import CONTRACT, receive_messages, run_pdf_renderer, run_worker, sqs_event
+from tests.support.sheets import pdf_text
 
 tenant = invoicing.tenant
 # The smallest valid PNG: 1x1 pixel.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
-
-
-def pdf_text(content: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def authorized_invoice(tenant, **overrides) -> dict:

@@ -6,6 +6,7 @@ import threading
 
 import boto3
 import pytest
+import requests
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from billing.clients import secrets
@@ -18,7 +19,7 @@ from tests.conftest import WEBHOOKS
 from tests.support import invoicing
 from tests.support.api import call
 from tests.support.handlers import Context, load_function
-from tests.support.invoicing import failed_ids, queue_url, receive_messages, sqs_event
+from tests.support.invoicing import failed_ids, queue_url, receive_messages, run_pdf_renderer, sqs_event
 from tests.support.mercadopago import (
     SETUP,
     authorized_invoice,
@@ -31,6 +32,7 @@ from tests.support.mercadopago import (
     webhook_statuses,
 )
 from tests.support.mercadopago_webhooks import deliver
+from tests.support.sheets import pdf_text
 
 tenant = invoicing.tenant
 
@@ -437,3 +439,31 @@ def test_a_dropped_notification_is_settled_by_the_poller(shop, mercadopago):
     assert invoice(shop, found["id"])["payment_status"] == "paid"
     # once paid, the invoice leaves the poller's list
     assert load_function("mercadopago_poller").handler({"job": "mercadopago_poll"}, Context())["queued"] == 0
+
+
+# ---------------------------------------------------------------- auto_link
+
+
+def test_with_auto_link_an_authorized_invoice_gets_a_link_and_its_pdf_prints_it(tenant, mercadopago):
+    connect(tenant.test_key, auto_link=True)
+    found = authorized_invoice(tenant)
+    run_pdf_renderer()
+    linked = invoice(tenant, found["id"])
+    assert linked["pdf_status"] == "ready" and linked["payment_link"]["status"] == "open"
+    assert linked["payment_link"]["amount"] == "1210.00"
+    url = call("GET", f"/v1/invoices/{found['id']}/pdf", key=tenant.test_key).body["url"]
+    text = pdf_text(requests.get(url, timeout=10).content)
+    # the URL wraps, and the totals column sits beside its second line
+    assert "Pagar con Mercado Pago:" in text and linked["payment_link"]["url"][:60] in text
+
+
+def test_without_auto_link_the_pdf_has_no_link_and_mercado_pago_down_never_holds_the_pdf_back(tenant, mercadopago):
+    connect(tenant.test_key)
+    plain = authorized_invoice(tenant)
+    connect(tenant.test_key, auto_link=True)
+    mercadopago.configure_faults(status=503)
+    down = authorized_invoice(tenant)
+    run_pdf_renderer()
+    for found in (plain, down):
+        rendered = invoice(tenant, found["id"])
+        assert rendered["pdf_status"] == "ready" and rendered["payment_link"] is None

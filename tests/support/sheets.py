@@ -5,6 +5,7 @@ from the sheet's own data with billing.domain.qr, so a decoded QR can be compare
 """
 
 import struct
+import subprocess
 import zlib
 from dataclasses import replace
 from datetime import date
@@ -210,3 +211,10 @@ def _vat_by_rate(lines: tuple[SheetLine, ...], *, prices_include_vat: bool) -> t
 def _transparency(lines: tuple[SheetLine, ...]) -> Transparency:
     contained = sum((item.amount for item in _vat_by_rate(lines, prices_include_vat=True)), Decimal(0))
     return Transparency(vat_contained=contained, other_national_indirect_taxes=Decimal(0))
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text as pdftotext lays it out."""
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()

@@ -184,4 +184,7 @@ def compose_sheet(invoice: Invoice, issuer: Issuer, logo: bytes | None) -> Invoi
         else None,
         observations=tuple(Observation(o.code, o.message) for o in invoice.observations),
         associated=_associated(invoice, language),
+        payment_link=invoice.payment_link.url
+        if invoice.payment_link and invoice.payment_link.status == "open"
+        else None,
     )

@@ -72,6 +72,7 @@ class Labels:
     vat_on: str  # "IVA 21% s/ $ 1.000,00": the rate's base
     observation: str
     second_due: str
+    payment_link: str
     currency_and_rate: str
     cae: str
     cae_due_date: str
@@ -196,6 +197,7 @@ SPANISH = Labels(
     vat_on="s/",
     observation="Obs. ARCA {code}: {message}",
     second_due="Segundo vencimiento: {date} — recargo {surcharge} — total {total}",
+    payment_link="Pagar con Mercado Pago: {url}",
     currency_and_rate="Moneda: {currency} — Tipo de cambio: {rate}",
     cae="CAE Nº",
     cae_due_date="Fecha de Vto. de CAE",
@@ -264,6 +266,7 @@ ENGLISH = Labels(
     vat_on="on",
     observation="ARCA obs. {code}: {message}",
     second_due="Second due date: {date} — surcharge {surcharge} — total {total}",
+    payment_link="Pay with Mercado Pago: {url}",
     currency_and_rate="Currency: {currency} — Exchange rate: {rate}",
     cae="CAE No.",
     cae_due_date="CAE due date",

@@ -404,6 +404,8 @@ class _Document:
                 date=format_date(due.date), surcharge=self._money(due.surcharge), total=self._money(due.total)
             )
             block.line(text, after=LEGEND_SPACING)
+        if sheet.payment_link:
+            block.line(labels.payment_link.format(url=sheet.payment_link), BOLD, 8, after=LEGEND_SPACING)
         for observation in sheet.observations:
             block.line(
                 labels.observation.format(code=observation.code, message=observation.message),

@@ -118,3 +118,4 @@ class InvoiceSheet:
     second_due: SecondDue | None = None
     observations: tuple[Observation, ...] = ()
     associated: tuple[str, ...] = field(default_factory=tuple)  # notes: "FACTURA A 00005-00000001 del 2026-11-02"
+    payment_link: str | None = None  # the Mercado Pago link (Checkout Pro init_point) the buyer can pay at

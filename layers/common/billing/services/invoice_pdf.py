@@ -13,7 +13,7 @@ from billing.domain.tenancy import Scope
 from billing.domain.vouchers import full_number
 from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.schemas.invoices import Invoice, InvoiceDownload
-from billing.services import events, setup
+from billing.services import events, payment_links, setup
 from billing.services.invoice_mapping import printed_issuer, view
 
 LINK_SECONDS = 300
@@ -57,6 +57,8 @@ def render(scope: Scope, invoice_ids: list[str]) -> tuple[list[str], dict[str, E
     rendered, failed = [], {}
     for record in todo:
         try:
+            if payment_links.link_if_automatic(scope, record.invoice_id) is not None:
+                record = store.find(scope, record.invoice_id)  # with its link
             pdf = render_invoice(compose_sheet(view(scope, record), printed_issuer(record, issuer), logo))
             key = pdf_key(scope, record.invoice_id)
             storage.put_object(key, pdf, "application/pdf")
