@@ -113,14 +113,18 @@ class Notifier:
         self._send_later(held, 0)
         return held
 
-    def redeliver(self, payment_id: int) -> list[Delivery]:
-        """Send a payment's last webhook again, as Mercado Pago's retries (or the panel's resend) do."""
+    def redeliver(self, payment: Payment) -> list[Delivery]:
+        """The payment's last notification again, signed by Mercado Pago (a retry, or the panel's resend): the same
+        action and data.id, a new request id and timestamp, x-retry counting up."""
         with self._lock:
-            earlier = [d for d in self.sent + self.dropped if d.payment_id == payment_id and d.kind == "webhook"]
-        if not earlier:
+            earlier = [d for d in self.sent + self.dropped + self.held if d.payment_id == payment.id]
+        url = payment.preference.body.get("notification_url")
+        if not url:
             return []
-        again = Delivery(**{**earlier[-1].json(), "status": None, "sent_at": None, "seconds": None})
-        again.headers = {**again.headers, "x-retry": str(int(again.headers.get("x-retry", "0")) + 1)}
+        webhooks = [d for d in earlier if d.kind == "webhook"]
+        action = webhooks[-1].body["action"] if webhooks else "payment.updated"
+        again = self._webhook(payment, action, url, forged=False)
+        again.headers["x-retry"] = str(len(webhooks))
         self._send_later([again], 0)
         return [again]
 

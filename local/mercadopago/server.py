@@ -175,7 +175,8 @@ def control(app, method: str, path: str, body: dict) -> tuple[int, dict]:
             payment = app.change_status(segments[1], body["status"])
             return 200, payment.json()
         if segments[2] == "notify":
-            return 200, {"deliveries": [d.json() for d in app.notifier.redeliver(int(segments[1]))]}
+            payment = app.checkout.payment(segments[1])
+            return 200, {"deliveries": [d.json() for d in app.notifier.redeliver(payment)]}
     if segments[0] == "deliveries":
         if method == "POST" and segments[1:] == ["flush"]:
             return 200, {"deliveries": [d.json() for d in app.notifier.flush()]}

@@ -200,7 +200,7 @@ def test_duplicates_retries_and_replays_apply_nothing_more(shop, mercadopago):
     found, made = linked_invoice(shop)
     mp_id = pay(made["preference_id"], deliveries=3)
     assert webhook_statuses() == [200, 200, 200]
-    mercadopago.notifier.redeliver(mp_id)  # days later, Mercado Pago retries again
+    mercadopago.notifier.redeliver(mercadopago.checkout.payment(mp_id))  # days later, Mercado Pago retries again
     wait_for_deliveries(4)
     run_reconciliation()
     assert len(payments_of(shop)) == 1
@@ -214,7 +214,9 @@ def test_out_of_order_a_late_pending_never_undoes_an_approval(shop, mercadopago)
     assert payments_of(shop) == []
     mercadopago.notifier.configure(out_of_order=True)
     mercadopago.change_status(mp_id, "approved")  # the cash voucher was paid
-    mercadopago.notifier.redeliver(mp_id)  # and the old pending notification arrives again...
+    mercadopago.notifier.redeliver(
+        mercadopago.checkout.payment(mp_id)
+    )  # and the old pending notification arrives again...
     mercadopago.notifier.configure(out_of_order=False)
     mercadopago.notifier.flush()  # ...the newest first
     wait_for_deliveries(3)
@@ -268,7 +270,7 @@ def test_a_refund_voids_the_payment_and_the_invoice_owes_again(shop, mercadopago
     assert payment["status"] == "voided" and "refunded" in payment["voided"]["reason"]
     owed = invoice(shop, found["id"])
     assert (owed["balance"], owed["payment_link"]["status"]) == ("1210.00", "refunded")
-    mercadopago.notifier.redeliver(mp_id)
+    mercadopago.notifier.redeliver(mercadopago.checkout.payment(mp_id))
     wait_for_deliveries(3)
     run_reconciliation()
     assert invoice(shop, found["id"])["balance"] == "1210.00"
