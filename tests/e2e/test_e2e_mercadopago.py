@@ -110,7 +110,8 @@ def test_paying_at_the_checkout_marks_the_invoice_paid_within_seconds_exactly_on
 
     # Mercado Pago retries it, properly signed: the refund makes the invoice owe again
     control(devstack, "POST", f"payments/{paid['payment_id']}/notify")
-    current = wait_for(devstack, key, found["id"], lambda i: i["balance"] == "1210.00", PAID_WITHIN_SECONDS)
+    refunded = lambda i: i["balance"] == "1210.00" and i["payment_link"]["status"] == "refunded"  # noqa: E731
+    current = wait_for(devstack, key, found["id"], refunded, PAID_WITHIN_SECONDS)
     assert current["balance"] == "1210.00" and current["payment_link"]["status"] == "refunded", current
 
 
