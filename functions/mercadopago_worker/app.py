@@ -6,16 +6,20 @@ timeout; after the queue's maxReceiveCount it rests in the DLQ, where a person s
 reconciliation request fails the same way and ends there too.
 """
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing import config
 from billing.schemas.mercadopago import ReconciliationRequest
 from billing.services import mercadopago_reconciliation
 
+config.require("TABLE_NAME", "SECRETS_PREFIX")
 logger = Logger()
 tracer = Tracer()
+metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -33,9 +37,13 @@ def reconcile(record: SQSRecord) -> None:
             "source": request.source,
         },
     )
+    # MercadoPagoSettled, ...Reversed, ...Tracked, ...Unchanged, ...Ignored, ...NotFound
+    name = "MercadoPago" + "".join(part.capitalize() for part in outcome.applied.split("_"))
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(event=event, record_handler=reconcile, processor=processor, context=context)

@@ -13,6 +13,7 @@ from tests.support.api import Reply, call
 from tests.support.events import rest_event, sqs_event
 from tests.support.handlers import Context, load_function
 from tests.support.invoicing import CONTRACT, run_pdf_renderer, run_worker
+from tests.support.metrics import emitted_metrics
 
 tenant = invoicing.tenant
 
@@ -78,19 +79,6 @@ def test_a_function_missing_its_configuration_fails_at_cold_start():
     )
     assert started.returncode != 0
     assert "MissingConfiguration" in started.stderr and "PDF_BUCKET" in started.stderr
-
-
-def emitted_metrics(output: str) -> dict[str, float]:
-    """The CloudWatch metrics (EMF records) a function printed, by name."""
-    found = {}
-    for line in output.splitlines():
-        if '"_aws"' in line:
-            record = json.loads(line)
-            for directive in record["_aws"]["CloudWatchMetrics"]:
-                for metric in directive["Metrics"]:
-                    value = record[metric["Name"]]  # a list when a name was added more than once
-                    found[metric["Name"]] = sum(value) if isinstance(value, list) else value
-    return found
 
 
 def test_the_cae_worker_and_the_pdf_renderer_emit_their_progress_as_metrics(tenant, arca, capsys):

@@ -32,6 +32,7 @@ from tests.support.mercadopago import (
     webhook_statuses,
 )
 from tests.support.mercadopago_webhooks import deliver
+from tests.support.metrics import emitted_metrics
 from tests.support.sheets import pdf_text
 
 tenant = invoicing.tenant
@@ -430,14 +431,17 @@ def test_two_workers_settling_the_same_payment_at_once_record_it_once(shop, merc
 # ---------------------------------------------------------------- polling fallback
 
 
-def test_a_dropped_notification_is_settled_by_the_poller(shop, mercadopago):
+def test_a_dropped_notification_is_settled_by_the_poller(shop, mercadopago, capsys):
     found, made = linked_invoice(shop)
     mercadopago.notifier.configure(drop=True)
     mercadopago.pay(made["preference_id"], "approved")
     assert WEBHOOKS.replies == []
+    capsys.readouterr()
     result = load_function("mercadopago_poller").handler({"job": "mercadopago_poll"}, Context())
     assert result["queued"] == 1
+    assert emitted_metrics(capsys.readouterr().out)["MercadoPagoQueued"] == 1
     run_reconciliation()
+    assert emitted_metrics(capsys.readouterr().out)["MercadoPagoSettled"] == 1
     assert invoice(shop, found["id"])["payment_status"] == "paid"
     # once paid, the invoice leaves the poller's list
     assert load_function("mercadopago_poller").handler({"job": "mercadopago_poll"}, Context())["queued"] == 0

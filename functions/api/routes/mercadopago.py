@@ -1,24 +1,15 @@
 """/v1/setup/mercadopago (the caller's mode) and /v1/invoices/{id}/payment-link."""
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from billing.api.context import current_principal
-from billing.api.idempotency import HEADER
+from billing.api.params import IdempotencyKey, scope
 from billing.schemas.mercadopago import MercadoPagoSetup, MercadoPagoSetupInput, PaymentLink
 from billing.services import mercadopago_setup, payment_links
 from routes.responses import create_once, created_responses
 
 router = APIGatewayRouter()
 TAGS = ["Mercado Pago"]
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, description="Makes a retried POST safe.")]
-
-
-def _scope():
-    return current_principal(router).scope
 
 
 def _api_base_url() -> str:
@@ -39,12 +30,12 @@ def _api_base_url() -> str:
     tags=TAGS,
 )
 def put_setup(body: MercadoPagoSetupInput) -> MercadoPagoSetup:
-    return mercadopago_setup.put_setup(_scope(), body, _api_base_url())
+    return mercadopago_setup.put_setup(scope(router), body, _api_base_url())
 
 
 @router.get("/v1/setup/mercadopago", summary="The Mercado Pago connection of this mode (never the token)", tags=TAGS)
 def get_setup() -> MercadoPagoSetup:
-    return mercadopago_setup.get_setup(_scope())
+    return mercadopago_setup.get_setup(scope(router))
 
 
 @router.delete(
@@ -55,7 +46,7 @@ def get_setup() -> MercadoPagoSetup:
     responses={204: {"description": "Disconnected"}},
 )
 def delete_setup():
-    mercadopago_setup.delete_setup(_scope())
+    mercadopago_setup.delete_setup(scope(router))
     return Response(status_code=204)
 
 
