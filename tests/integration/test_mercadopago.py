@@ -225,6 +225,17 @@ def test_out_of_order_a_late_pending_never_undoes_an_approval(shop, mercadopago)
     assert len(payments_of(shop)) == 1 and invoice(shop, found["id"])["payment_status"] == "paid"
 
 
+def test_a_pending_voucher_that_expires_unpaid_marks_the_link_rejected_and_settles_nothing(shop, mercadopago):
+    found, made = linked_invoice(shop)
+    mp_id = pay(made["preference_id"], "pending")
+    mercadopago.change_status(mp_id, "cancelled")  # Mercado Pago's status for a cash voucher nobody paid in time
+    wait_for_deliveries(2)
+    run_reconciliation()
+    shown = invoice(shop, found["id"])
+    assert (shown["payment_link"]["status"], shown["balance"]) == ("rejected", "1210.00")
+    assert payments_of(shop) == []
+
+
 def test_a_rejected_attempt_only_marks_the_link_and_a_later_approval_settles(shop, mercadopago):
     found, made = linked_invoice(shop)
     pay(made["preference_id"], "rejected")

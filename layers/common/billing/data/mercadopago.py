@@ -114,7 +114,7 @@ def set_link_status(scope: Scope, invoice_id: str, preference_id: str | None, st
     link = link_of(invoice) if invoice is not None else None
     if link is None or (preference_id is not None and link.get("preference_id") != preference_id):
         return
-    link["status"] = status
+    link["status"] = str(status)
     link["updated_at"] = timestamp()
     set_payment_link(invoice, link)
 

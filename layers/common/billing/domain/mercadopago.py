@@ -64,6 +64,38 @@ RANK = {
 EFFECT = {"approved": Effect.SETTLE, "refunded": Effect.REVERSE, "charged_back": Effect.REVERSE}
 
 
+class LinkStatus(StrEnum):
+    """An invoice's payment link, as the invoice shows it."""
+
+    OPEN = "open"  # no payment attempted yet
+    PENDING = "pending"  # a cash voucher or transfer waiting to be paid
+    IN_PROCESS = "in_process"  # under review at Mercado Pago
+    REJECTED = "rejected"  # the last attempt failed (or expired unpaid): the buyer may try again
+    APPROVED = "approved"
+    REFUNDED = "refunded"  # refunded or charged back: the invoice owes again
+    PAID = "paid"  # the invoice owes nothing (however it was paid)
+    EXPIRED = "expired"  # open past its expiry
+
+
+# Mercado Pago's payment statuses as the link shows them (its statuses are more than the link's).
+LINK_STATUS = {
+    "pending": LinkStatus.PENDING,
+    "authorized": LinkStatus.PENDING,  # authorized, not captured yet
+    "in_process": LinkStatus.IN_PROCESS,
+    "rejected": LinkStatus.REJECTED,
+    "cancelled": LinkStatus.REJECTED,
+    "approved": LinkStatus.APPROVED,
+    "in_mediation": LinkStatus.APPROVED,  # a dispute opened: the money stays applied until it is charged back
+    "refunded": LinkStatus.REFUNDED,
+    "charged_back": LinkStatus.REFUNDED,
+}
+
+
+def link_status(payment_status: str) -> LinkStatus:
+    """What a Mercado Pago payment's status makes of the link it was paid through (an unknown one: pending)."""
+    return LINK_STATUS.get(payment_status, LinkStatus.PENDING)
+
+
 def effect(status: str) -> Effect:
     return EFFECT.get(status, Effect.TRACK)
 

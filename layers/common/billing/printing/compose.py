@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from billing.domain.geography import Province
 from billing.domain.iva import IvaCondition
+from billing.domain.mercadopago import LinkStatus
 from billing.domain.money import round_money
 from billing.domain.vouchers import VatRate, voucher_title
 from billing.domain.vouchers.lifecycle import InvoiceStatus
@@ -185,6 +186,6 @@ def compose_sheet(invoice: Invoice, issuer: Issuer, logo: bytes | None) -> Invoi
         observations=tuple(Observation(o.code, o.message) for o in invoice.observations),
         associated=_associated(invoice, language),
         payment_link=invoice.payment_link.url
-        if invoice.payment_link and invoice.payment_link.status == "open"
+        if invoice.payment_link and invoice.payment_link.status is LinkStatus.OPEN
         else None,
     )

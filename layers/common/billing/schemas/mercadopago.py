@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, Field
 
+from billing.domain.mercadopago import LinkStatus
 from billing.domain.modes import Mode
 from billing.schemas.common import Input
 
@@ -51,7 +52,7 @@ class PaymentLink(BaseModel):
     preference_id: str
     amount: str = Field(description="What the invoice owed when the link was made (pesos).")
     expires_at: str
-    status: Literal["open", "pending", "in_process", "rejected", "approved", "refunded", "paid", "expired"] = Field(
+    status: LinkStatus = Field(
         description="open until a payment is attempted; then Mercado Pago's last status; paid once the invoice is."
     )
     created_at: str

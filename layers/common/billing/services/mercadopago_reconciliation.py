@@ -27,6 +27,7 @@ from billing.domain.mercadopago import (
     effect,
     invoice_of,
     is_news,
+    link_status,
     payment_facts,
     rank,
 )
@@ -83,8 +84,7 @@ def reconcile(request: ReconciliationRequest) -> Outcome:
     except AlreadyApplied:
         current = data.mp_payment(scope, mp_id)
         return Outcome(mp_id, facts.status, "unchanged", current.payment_id if current else None)
-    link_status = {"approved": "approved", "refunded": "refunded", "charged_back": "refunded"}.get(facts.status)
-    data.set_link_status(scope, invoice_id, None, link_status or facts.status)
+    data.set_link_status(scope, invoice_id, None, link_status(facts.status))
     logger.info(
         "Mercado Pago payment applied",
         extra={"mp_payment_id": mp_id, "status": facts.status, "applied": outcome.applied, "invoice_id": invoice_id},

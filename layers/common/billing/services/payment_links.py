@@ -11,7 +11,7 @@ from billing.data.invoices import InvoiceRecord
 from billing.domain.calendar import ARGENTINA, now_ar, timestamp
 from billing.domain.errors import Conflict, NotFound
 from billing.domain.ids import has_prefix
-from billing.domain.mercadopago import CURRENCY, external_reference
+from billing.domain.mercadopago import CURRENCY, LinkStatus, external_reference
 from billing.domain.receivables import format_cents, from_cents
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers import voucher_title
@@ -27,11 +27,11 @@ def view(scope: Scope, record: InvoiceRecord) -> PaymentLink | None:
     link = data.link_of(record)
     if link is None:
         return None
-    status = link["status"]
+    status = LinkStatus(link["status"])
     if record.balance_cents is not None and int(record.balance_cents) <= 0:
-        status = "paid"
-    elif status == "open" and datetime.fromisoformat(link["expires_at"]) < now_ar():
-        status = "expired"
+        status = LinkStatus.PAID
+    elif status is LinkStatus.OPEN and datetime.fromisoformat(link["expires_at"]) < now_ar():
+        status = LinkStatus.EXPIRED
     fields = {k: link[k] for k in ("url", "preference_id", "amount", "expires_at", "created_at")}
     return PaymentLink(invoice=record.invoice_id, livemode=scope.livemode, status=status, **fields)
 
@@ -62,7 +62,8 @@ def create_link(scope: Scope, invoice_id: str) -> PaymentLink:
     record = _payable(scope, invoice_id)
     balance = int(record.balance_cents)
     current = view(scope, record)
-    if current is not None and current.amount == format_cents(balance) and current.status in ("open", "pending"):
+    reusable = current is not None and current.status in (LinkStatus.OPEN, LinkStatus.PENDING)
+    if reusable and current.amount == format_cents(balance):
         return current
     setup = mercadopago_setup.connection(scope)
     credentials = mercadopago_setup.credentials(scope)
@@ -101,7 +102,7 @@ def create_link(scope: Scope, invoice_id: str) -> PaymentLink:
         "preference_id": created["id"],
         "amount": format_cents(balance),
         "expires_at": timestamp(expires),
-        "status": "open",
+        "status": LinkStatus.OPEN.value,
         "created_at": timestamp(),
     }
     data.set_payment_link(record, link)
