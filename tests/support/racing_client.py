@@ -13,7 +13,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]
+# Not this script's own directory (Python puts it first): tests/support/mercadopago.py would shadow the SDK.
+sys.path[:] = [str(ROOT), str(ROOT / "layers" / "common")] + [
+    entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent
+]
 
 from tests.support.api import call  # noqa: E402
 from tests.support.handlers import load_function  # noqa: E402
