@@ -4,17 +4,15 @@ Each call builds its own SDK and `RequestOptions`: the SDK writes its token into
 instance would send one tenant's request with another's token. Timeouts are floats (the SDK rejects ints) and short,
 well under the webhook's 22 s and API Gateway's 29 s. `MERCADOPAGO_API_URL` points the calls elsewhere (the local
 simulator); the SDK itself always builds https://api.mercadopago.com URLs.
+
+The SDK (and requests under it) loads on the first call, not at import: the API function and the PDF renderer
+import this module for its errors and for links, and most of their cold starts make no Mercado Pago call.
 """
 
 import os
 import warnings
 from decimal import Decimal
-
-import mercadopago
-import requests
-from mercadopago.config import RequestOptions
-from mercadopago.errors.exceptions import MercadoPagoError, MPAuthenticationError, MPNotFoundError
-from mercadopago.http import HttpClient
+from functools import cache
 
 PRODUCTION_URL = "https://api.mercadopago.com"
 DEFAULT_TIMEOUT_SECONDS = 5.0
@@ -37,24 +35,41 @@ class InvalidToken(MercadoPagoRejected):
     """The access token is unknown, revoked or of the wrong kind."""
 
 
-class _Transport(HttpClient):
-    """The SDK's own transport, sent to MERCADOPAGO_API_URL when that is set."""
-
-    def request(self, method, url, maxretries=None, retry_on=None, backoff_factor=None, **kwargs):
-        base = os.environ.get("MERCADOPAGO_API_URL", PRODUCTION_URL).rstrip("/")
-        if base != PRODUCTION_URL and url.startswith(PRODUCTION_URL):
-            url = base + url[len(PRODUCTION_URL) :]
-        return super().request(method, url, maxretries, retry_on, backoff_factor, **kwargs)
+class _NotFound(Exception):
+    """Mercado Pago answered 404; each call says what that means for it."""
 
 
-def _sdk(access_token: str, idempotency_key: str | None = None) -> tuple[mercadopago.SDK, RequestOptions]:
+@cache
+def _transport_class():
+    from mercadopago.http import HttpClient
+
+    class Transport(HttpClient):
+        """The SDK's own transport, sent to MERCADOPAGO_API_URL when that is set."""
+
+        def request(self, method, url, maxretries=None, retry_on=None, backoff_factor=None, **kwargs):
+            base = os.environ.get("MERCADOPAGO_API_URL", PRODUCTION_URL).rstrip("/")
+            if base != PRODUCTION_URL and url.startswith(PRODUCTION_URL):
+                url = base + url[len(PRODUCTION_URL) :]
+            return super().request(method, url, maxretries, retry_on, backoff_factor, **kwargs)
+
+    return Transport
+
+
+def _sdk(access_token: str, idempotency_key: str | None = None):
+    """A fresh SDK and RequestOptions for this token and call: (sdk, options)."""
+    import mercadopago
+    from mercadopago.config import RequestOptions
+
     timeout = float(os.environ.get("MERCADOPAGO_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
     headers = {"x-idempotency-key": idempotency_key} if idempotency_key else None
     options = RequestOptions(access_token=access_token, connection_timeout=timeout, custom_headers=headers)
-    return mercadopago.SDK(access_token, http_client=_Transport(), request_options=options), options
+    return mercadopago.SDK(access_token, http_client=_transport_class()(), request_options=options), options
 
 
 def _answer(call) -> dict | list:
+    import requests
+    from mercadopago.errors.exceptions import MercadoPagoError, MPAuthenticationError, MPNotFoundError
+
     try:
         response = call()
     except requests.RequestException as error:  # Timeout, ConnectionError, RetryError come through unwrapped
@@ -69,7 +84,7 @@ def _answer(call) -> dict | list:
     except MPAuthenticationError as error:
         raise InvalidToken(status, "invalid_access_token", str(error.message)) from None
     except MPNotFoundError:
-        raise
+        raise _NotFound from None
     except MercadoPagoError as error:
         raise MercadoPagoRejected(status, str(error.error or "bad_request"), str(error.message)) from None
     return response["response"]
@@ -80,7 +95,7 @@ def account(access_token: str) -> dict:
     sdk, options = _sdk(access_token)
     try:
         return _answer(lambda: sdk.user().get(request_options=options))
-    except MPNotFoundError:
+    except _NotFound:
         raise InvalidToken(404, "invalid_access_token", "no user behind this token") from None
 
 
@@ -93,7 +108,7 @@ def create_preference(access_token: str, preference: dict, idempotency_key: str)
         warnings.filterwarnings("ignore", message="notification_url is deprecated", category=DeprecationWarning)
         try:
             return _answer(lambda: sdk.preference().create(body, request_options=options))
-        except MPNotFoundError:
+        except _NotFound:
             raise MercadoPagoRejected(404, "not_found", "preferences not found") from None
 
 
@@ -102,7 +117,7 @@ def payment(access_token: str, payment_id: str) -> dict | None:
     sdk, options = _sdk(access_token)
     try:
         return _answer(lambda: sdk.payment().get(payment_id, request_options=options))
-    except MPNotFoundError:
+    except _NotFound:
         return None
 
 
@@ -123,7 +138,7 @@ def payments_for(access_token: str, external_reference: str, *, days: int = 30) 
         }
         try:
             page = _answer(lambda f=filters: sdk.payment().search(f, request_options=options))
-        except MPNotFoundError:
+        except _NotFound:
             return found
         results = page.get("results") or []
         found += results
