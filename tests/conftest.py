@@ -56,7 +56,10 @@ def reset_aws() -> None:
     create_all(STACK)
     from aws_lambda_powertools.utilities import parameters
 
+    from billing.clients import secrets
+
     parameters.clear_caches()
+    secrets.clear_cache()
 
 
 @pytest.fixture

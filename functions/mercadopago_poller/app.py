@@ -2,7 +2,7 @@
 Pago has for its invoice go on the reconciliation queue, so a lost notification, or a payment made from Mercado
 Pago's panel, still settles the invoice. The worker skips what it has applied."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -11,12 +11,10 @@ from billing.services import mercadopago_reconciliation
 
 config.require("TABLE_NAME", "SECRETS_PREFIX", "MERCADOPAGO_QUEUE_URL")
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 
 
 @logger.inject_lambda_context(log_event=True)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     counts = mercadopago_reconciliation.poll_all()

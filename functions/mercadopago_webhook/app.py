@@ -7,11 +7,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing import config
 from billing.api.mercadopago_webhook import router
-from billing.api.resolver import create_resolver, resolve
+from billing.api.resolver import create_unvalidated_resolver, resolve
 
 config.require("TABLE_NAME", "SECRETS_PREFIX", "MERCADOPAGO_QUEUE_URL")
 logger = Logger()
-app = create_resolver()
+app = create_unvalidated_resolver()
 app.include_router(router)
 
 

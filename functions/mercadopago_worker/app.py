@@ -6,25 +6,24 @@ timeout; after the queue's maxReceiveCount it rests in the DLQ, where a person s
 reconciliation request fails the same way and ends there too.
 """
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing import config
-from billing.schemas.mercadopago import ReconciliationRequest
+from billing.schemas.reconciliation import ReconciliationRequest
 from billing.services import mercadopago_reconciliation
 
 config.require("TABLE_NAME", "SECRETS_PREFIX")
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def reconcile(record: SQSRecord) -> None:
-    request = ReconciliationRequest.model_validate_json(record.body)
+    request = ReconciliationRequest.from_json(record.body)
     outcome = mercadopago_reconciliation.reconcile(request)
     logger.info(
         "reconciled",
@@ -43,7 +42,6 @@ def reconcile(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(event=event, record_handler=reconcile, processor=processor, context=context)

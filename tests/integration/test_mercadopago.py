@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from billing.clients import secrets
 from billing.domain.modes import Mode
 from billing.domain.tenancy import Scope
-from billing.schemas.mercadopago import ReconciliationRequest
+from billing.schemas.reconciliation import ReconciliationRequest
 from billing.services import mercadopago_reconciliation
 from local.mercadopago.accounts import DEMO
 from tests.conftest import WEBHOOKS
@@ -364,6 +364,22 @@ def test_the_webhook_knows_its_tenants_and_what_is_a_notification(shop, mercadop
     assert (status, json.loads(body)) == (200, {"received": True, "queued": 0})
     malformed = {"x-signature": "garbage", "x-request-id": "r"}
     assert deliver(path, {"type": "payment", "data.id": "1"}, malformed, "{}")[0] == 401
+    non_ascii = {"x-signature": f"ts=1,v1=ñ{'0' * 63}", "x-request-id": "r"}
+    assert deliver(path, {"type": "payment", "data.id": "1"}, non_ascii, "{}")[0] == 401
+    assert receive_messages("MercadoPagoQueue") == []
+
+
+def test_the_openapi_document_says_what_the_mercado_pago_routes_answer():
+    paths = call("GET", "/v1/openapi.json").body["paths"]
+    webhook = paths["/v1/webhooks/mercadopago/{tenant_id}"]["post"]
+    assert webhook["security"] == [] and {"401", "404", "422", "200"} <= set(webhook["responses"])
+    assert "403" not in webhook["responses"]  # no API key to refuse
+    assert webhook["responses"]["200"]["content"]["application/json"]["schema"]["required"] == ["received", "queued"]
+    setup = paths["/v1/setup/mercadopago"]
+    assert {"409", "422", "503"} <= set(setup["put"]["responses"])
+    assert "404" in setup["get"]["responses"] and "404" in setup["delete"]["responses"]
+    link = paths["/v1/invoices/{invoice_id}/payment-link"]["post"]["responses"]
+    assert {"201", "404", "409", "503"} <= set(link)
 
 
 def test_mercado_pago_down_keeps_the_notification_until_it_answers(shop, mercadopago):
@@ -409,7 +425,7 @@ def test_a_poison_message_fails_alone_and_the_good_one_beside_it_is_applied(shop
     good = ReconciliationRequest(
         tenant_id=shop.tenant.tenant_id, mode="test", mp_payment_id=str(payment.id), source="webhook", verified=True
     )
-    bodies = [("m1", "{}"), ("m2", good.model_dump_json())]
+    bodies = [("m1", "{}"), ("m2", good.to_json())]
     messages = [{"MessageId": i, "ReceiptHandle": i, "Body": b, "Attributes": {}, "MD5OfBody": ""} for i, b in bodies]
     result = load_function("mercadopago_worker").handler(sqs_event(messages, "MercadoPagoQueue"), Context())
     assert failed_ids(result) == {"m1"}  # back to the queue, and after maxReceiveCount to its DLQ

@@ -29,6 +29,28 @@ def test_what_the_first_request_may_not_need_loads_on_first_use(function):
     assert [name for name in late if profile.imports(name)] == []
 
 
+def test_the_mercado_pago_webhook_verifies_and_queues_with_botocore_alone():
+    """Issue 17: its signature check and queueing need neither PynamoDB nor pydantic nor the resolver's OpenAPI."""
+    profile = handler_import(STACK.functions["MercadoPagoWebhookFunction"], STACK.deployment)
+    heavy = ("pynamodb", "pydantic", "boto3", "mercadopago", "requests", "aws_xray_sdk", "cryptography")
+    assert [name for name in heavy if profile.imports(name)] == []
+    assert not profile.imports("aws_lambda_powertools.event_handler.openapi.models")
+    assert not profile.imports("aws_lambda_powertools.utilities.parameters")
+
+
+@pytest.mark.parametrize("function", ["ApiFunction", "PdfRendererFunction", "CaeWorkerFunction"])
+def test_the_mercado_pago_sdk_loads_only_for_a_call_to_mercado_pago(function):
+    """They import payment links (a link made on request or by auto_link) but most starts call no one."""
+    profile = handler_import(STACK.functions[function], STACK.deployment)
+    assert not profile.imports("mercadopago")
+
+
+@pytest.mark.parametrize("function", ["MercadoPagoWorkerFunction", "MercadoPagoPollerFunction"])
+def test_the_mercado_pago_worker_and_poller_load_no_xray_sdk_nor_boto3(function):
+    profile = handler_import(STACK.functions[function], STACK.deployment)
+    assert not profile.imports("aws_xray_sdk") and not profile.imports("boto3")
+
+
 def test_the_authorizer_loads_no_resolver():
     profile = handler_import(STACK.functions["AuthorizerFunction"], STACK.deployment)
     assert not profile.imports("aws_lambda_powertools.event_handler")

@@ -7,7 +7,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
 from billing.api.idempotency import IdempotencyConflict
 from billing.clients import mercadopago
@@ -67,7 +66,10 @@ def _validation_response(errors: list[dict]) -> Response:
     )
 
 
-def register_error_handlers(app) -> None:
+def register_error_handlers(app, *, models: bool = True) -> None:
+    """`models`: the app validates with pydantic, whose errors are 422s too (False: a function that loads no
+    pydantic, the Mercado Pago webhook)."""
+
     @app.exception_handler(BillingError)
     def billing_error(error: BillingError) -> Response:
         status, error_type = next(
@@ -121,9 +123,12 @@ def register_error_handlers(app) -> None:
     def request_validation_error(error: RequestValidationError) -> Response:
         return _validation_response(list(error.errors()))
 
-    @app.exception_handler(ValidationError)
-    def model_validation_error(error: ValidationError) -> Response:
-        return _validation_response([{**e, "loc": ("body", *e["loc"])} for e in error.errors()])
+    if models:
+        from pydantic import ValidationError
+
+        @app.exception_handler(ValidationError)
+        def model_validation_error(error: ValidationError) -> Response:
+            return _validation_response([{**e, "loc": ("body", *e["loc"])} for e in error.errors()])
 
     @app.exception_handler(json.JSONDecodeError)
     def invalid_json(_: json.JSONDecodeError) -> Response:

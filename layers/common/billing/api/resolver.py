@@ -5,7 +5,6 @@ from weakref import WeakSet
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
-from billing.api import openapi
 from billing.api.bodies import MalformedBody, read_json, text_body
 from billing.api.errors import error_body, register_error_handlers
 
@@ -36,6 +35,8 @@ class BillingResolver(APIGatewayRestResolver):
     """Powertools' REST resolver whose OpenAPI document (JSON and Swagger UI) documents the error object."""
 
     def get_openapi_schema(self, **options):
+        from billing.api import openapi  # the error object's schema: only for the document
+
         schema = super().get_openapi_schema(**options)
         patched = openapi.document(schema.model_dump(mode="json", by_alias=True, exclude_none=True))
         return type(schema).model_validate(patched)
@@ -46,6 +47,15 @@ def create_resolver() -> APIGatewayRestResolver:
         enable_validation=True, response_validation_error_http_code=500, json_body_deserializer=read_json
     )
     register_error_handlers(app)
+    return app
+
+
+def create_unvalidated_resolver() -> APIGatewayRestResolver:
+    """For a function whose routes read only their path, query and headers (the Mercado Pago webhook): the same
+    error object, without the request validation (and pydantic) a cold start would pay for. Its routes are documented
+    by the API function, which includes them with validation."""
+    app = APIGatewayRestResolver(json_body_deserializer=read_json)
+    register_error_handlers(app, models=False)
     return app
 
 

@@ -1,12 +1,11 @@
-"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode), the PDF queue, the billing-run queue,
-the webhook queue and the Mercado Pago reconciliation queue."""
+"""SQS: the CAE queue (FIFO, one message group per issuer CUIT and mode), the PDF queue, the billing-run queue and
+the webhook queue."""
 
 import uuid
 
 from billing.clients import aws
 from billing.config import settings
 from billing.domain.tenancy import Scope
-from billing.schemas.mercadopago import ReconciliationRequest
 from billing.schemas.messages import MAX_PDFS_PER_REQUEST, BillingRunRequest, CaeRequest, PdfRequest, WebhookDelivery
 
 
@@ -87,8 +86,3 @@ def request_deliveries(deliveries: list[tuple[WebhookDelivery, int]]) -> None:
             raise RuntimeError(
                 f"SQS refused {len(answer['Failed'])} webhook deliveries: {answer['Failed'][0].get('Message')}"
             )
-
-
-def request_reconciliation(request: ReconciliationRequest) -> None:
-    """Ask the Mercado Pago worker to read this payment and apply it (duplicates are harmless: it dedupes)."""
-    _client().send_message(QueueUrl=settings().mercadopago_queue_url, MessageBody=request.model_dump_json())

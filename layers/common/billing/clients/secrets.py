@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import time
 
 from billing.clients import aws
 from billing.config import settings
@@ -10,6 +11,8 @@ from billing.domain.tenancy import Scope
 ARCA_CERTIFICATE = "arca-certificate"  # {"certificate_pem", "private_key_pem"}: the pair WSAA logins are signed with
 ARCA_PENDING_KEY = "arca-pending-key"  # {"private_key_pem"}: generated with a CSR, waiting for its certificate
 MERCADOPAGO = "mercadopago"  # {"access_token", "webhook_secret"}: the tenant's Mercado Pago application, per mode
+MERCADOPAGO_MAX_AGE_SECONDS = 30  # a rotated webhook secret or token is in use within this long
+_mercadopago_cache: dict[str, tuple[float, dict]] = {}  # secret name -> (monotonic expiry, value)
 
 
 def _client():
@@ -53,16 +56,26 @@ def arca_credentials(scope: Scope) -> dict | None:
         return None
 
 
-def mercadopago_credentials(scope: Scope, max_age: int) -> dict | None:
-    """The tenant's Mercado Pago token and webhook secret in this mode, cached up to `max_age` seconds per container;
-    None when Mercado Pago is not set up."""
-    from aws_lambda_powertools.utilities import parameters
-    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+def mercadopago_credentials(scope: Scope) -> dict | None:
+    """The tenant's Mercado Pago token and webhook secret in this mode, cached briefly per container;
+    None when Mercado Pago is not set up (not cached: a tenant connecting is seen at once). Read with botocore, not
+    Powertools' parameters: the webhook function reads it on every notification and must not load boto3."""
+    name = tenant_secret_name(scope, MERCADOPAGO)
+    now = time.monotonic()
+    cached = _mercadopago_cache.get(name)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    value = read_secret(name)
+    if value is None:
+        _mercadopago_cache.pop(name, None)
+    else:
+        _mercadopago_cache[name] = (now + MERCADOPAGO_MAX_AGE_SECONDS, value)
+    return value
 
-    try:
-        return parameters.get_secret(tenant_secret_name(scope, MERCADOPAGO), transform="json", max_age=max_age)
-    except GetParameterError:
-        return None
+
+def clear_cache() -> None:
+    """Forget the cached Mercado Pago credentials (tests reset the AWS account under them)."""
+    _mercadopago_cache.clear()
 
 
 def delete_secret(name: str) -> None:

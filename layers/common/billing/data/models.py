@@ -122,7 +122,7 @@ def newest_first(model: type[IndexedItem], pk: str, kind: str, *, condition=None
 
 
 class TenantRecord(TableItem):
-    sk = UnicodeAttribute(range_key=True, default="TENANT")
+    sk = UnicodeAttribute(range_key=True, default="TENANT")  # data/tenant_lookup.py reads it without PynamoDB
     gsi1pk = UnicodeAttribute(default="TENANTS")
     gsi1sk = UnicodeAttribute()
     by_listing = Gsi1()

@@ -4,11 +4,8 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from billing.data.models import ApiKeyRecord, CuitClaim, TenantRecord, transactions
+from billing.data.tenant_lookup import TENANT_SORT_KEY, tenant_key
 from billing.domain.errors import Conflict
-
-
-def tenant_key(tenant_id: str) -> str:
-    return f"TENANT#{tenant_id}"
 
 
 def _keys_of_tenant(tenant_id: str) -> str:
@@ -36,7 +33,7 @@ def insert_tenant(tenant: TenantRecord) -> None:
 
 def find_tenant(tenant_id: str) -> TenantRecord | None:
     try:
-        return TenantRecord.get(tenant_key(tenant_id), "TENANT")
+        return TenantRecord.get(tenant_key(tenant_id), TENANT_SORT_KEY)
     except TenantRecord.DoesNotExist:
         return None
 

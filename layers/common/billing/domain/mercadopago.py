@@ -1,6 +1,8 @@
 """Mercado Pago rules that need no I/O: which notification is which, what a payment's status does to an invoice,
 and what makes a payment acceptable for one (see docs/mercadopago.md)."""
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -40,6 +42,55 @@ def classify(query: dict[str, str]) -> Delivery | None:
     if "topic" in query:
         return Delivery(Notification.IPN, query["topic"], query.get("id"))
     return None
+
+
+class SignatureFailure(StrEnum):
+    """Why an x-signature does not verify, in the SDK validator's words (Mercado Pago's dashboard uses them)."""
+
+    MISSING_SIGNATURE_HEADER = "MissingSignatureHeader"
+    MALFORMED_SIGNATURE_HEADER = "MalformedSignatureHeader"
+    MISSING_TIMESTAMP = "MissingTimestamp"
+    MISSING_HASH = "MissingHash"
+    SIGNATURE_MISMATCH = "SignatureMismatch"
+
+
+def _present(value: str | None) -> str | None:
+    text = value.strip() if value is not None else ""
+    return text or None
+
+
+def signature_failure(x_signature: str | None, request_id: str | None, data_id: str | None, secret: str):
+    """None when `x-signature` (`ts=<ts>,v1=<hex>`) is the HMAC-SHA256, keyed by the webhook secret, of the manifest
+    `id:<data.id>;request-id:<x-request-id>;ts:<ts>;` (a missing id or request id drops its pair; ts goes in
+    verbatim, no clock window); otherwise the SignatureFailure. The SDK's validator (mercadopago.webhook) does the
+    same, and a test holds the two together; it is not called because importing it loads the whole SDK, and the
+    webhook's cold start must not."""
+    header = _present(x_signature)
+    if header is None:
+        return SignatureFailure.MISSING_SIGNATURE_HEADER
+    ts, hashes = None, {}
+    for part in header.split(","):
+        key, sep, value = part.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or not key or not value:
+            continue
+        if key == "ts":
+            ts = value
+        elif re.fullmatch(r"v[0-9]+", key):
+            hashes[key] = value
+    if ts is None:
+        return SignatureFailure.MISSING_TIMESTAMP if hashes else SignatureFailure.MALFORMED_SIGNATURE_HEADER
+    if not ts.isdigit():
+        return SignatureFailure.MALFORMED_SIGNATURE_HEADER
+    if "v1" not in hashes:
+        return SignatureFailure.MISSING_HASH
+    pairs = [f"id:{data_id}" if (data_id := _present(data_id)) else None]
+    pairs.append(f"request-id:{request_id}" if (request_id := _present(request_id)) else None)
+    manifest = "".join(f"{pair};" for pair in pairs if pair) + f"ts:{ts};"
+    expected = hmac.new(secret.encode(), manifest.encode(), hashlib.sha256).hexdigest()
+    # bytes: comparing str refuses non-ASCII (a forged header would be a 500 rather than a refusal)
+    matches = hmac.compare_digest(expected.encode(), hashes["v1"].encode())
+    return None if matches else SignatureFailure.SIGNATURE_MISMATCH
 
 
 class Effect(StrEnum):

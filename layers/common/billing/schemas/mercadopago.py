@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from pydantic import AnyHttpUrl, BaseModel, Field
 
 from billing.domain.mercadopago import LinkStatus
-from billing.domain.modes import Mode
 from billing.schemas.common import Input
 
 Url = Annotated[AnyHttpUrl, Field(description="Where Mercado Pago sends the buyer back (https in production).")]
@@ -56,13 +55,3 @@ class PaymentLink(BaseModel):
         description="open until a payment is attempted; then Mercado Pago's last status; paid once the invoice is."
     )
     created_at: str
-
-
-class ReconciliationRequest(BaseModel):
-    """On the Mercado Pago queue: read this payment from Mercado Pago and apply it (the worker trusts nothing else)."""
-
-    tenant_id: str
-    mode: Mode
-    mp_payment_id: str
-    source: Literal["webhook", "ipn", "poller"]
-    verified: bool = Field(description="The notification's signature was checked (always false for IPN and poller).")

@@ -1,22 +1,25 @@
 """Mercado Pago's notifications, received: verified and queued, nothing else (the worker reads the payment).
 
-A webhook's x-signature is checked with the tenant's secret exactly as Mercado Pago documents it (the SDK's
-validator: `id:<data.id>;request-id:<x-request-id>;ts:<ts>;`, data.id from the query). A signature that does not
-verify is refused and changes nothing. An IPN (and a webhook without a signature) cannot be verified, so it is queued
-unverified: all the worker takes from any notification is a payment id, which it reads from Mercado Pago itself.
+A webhook's x-signature is checked with the tenant's secret exactly as Mercado Pago documents it
+(`id:<data.id>;request-id:<x-request-id>;ts:<ts>;`, data.id from the query; domain/mercadopago.py). A signature that
+does not verify is refused and changes nothing. An IPN (and a webhook without a signature) cannot be verified, so it
+is queued unverified: all the worker takes from any notification is a payment id, which it reads from Mercado Pago
+itself.
+
+The webhook function runs this on every notification, so it stays light: no PynamoDB (data/tenant_lookup.py), no
+Mercado Pago SDK, no boto3 (clients/secrets.py reads with botocore).
 """
 
 from aws_lambda_powertools import Logger
-from mercadopago.webhook import InvalidWebhookSignatureError, WebhookSignatureValidator
 
-from billing.clients import queues
-from billing.data import tenants as tenants_data
+from billing.clients import reconciliation_queue, secrets
+from billing.data.tenant_lookup import tenant_exists
 from billing.domain.errors import InvalidField, NotFound, Unauthenticated
-from billing.domain.mercadopago import PAYMENT_ID, Notification, classify
+from billing.domain.ids import has_prefix
+from billing.domain.mercadopago import PAYMENT_ID, Notification, classify, signature_failure
 from billing.domain.modes import Mode
 from billing.domain.tenancy import Scope
-from billing.schemas.mercadopago import ReconciliationRequest
-from billing.services import mercadopago_setup
+from billing.schemas.reconciliation import ReconciliationRequest
 
 logger = Logger(child=True)
 
@@ -24,7 +27,7 @@ logger = Logger(child=True)
 def receive(tenant_id: str, query: dict[str, str], headers: dict[str, str]) -> int:
     """Queue the notification's payment for this tenant; how many messages were queued (0: not about a payment).
     `headers` have lower-case names."""
-    if tenants_data.find_tenant(tenant_id) is None:
+    if not has_prefix(tenant_id, "ten") or not tenant_exists(tenant_id):
         raise NotFound(f"No such account: {tenant_id}", code="tenant_not_found", param="tenant_id")
     delivery = classify(query)
     if delivery is None:
@@ -38,7 +41,7 @@ def receive(tenant_id: str, query: dict[str, str], headers: dict[str, str]) -> i
     if not PAYMENT_ID.fullmatch(delivery.data_id):
         raise InvalidField("A payment id is an integer.", code="invalid_payment_id", param="data.id")
     modes = [Mode(query["mode"])] if query.get("mode") in set(Mode) else list(Mode)
-    candidates = [(s, c) for s in (Scope(tenant_id, m) for m in modes) if (c := mercadopago_setup.credentials(s))]
+    candidates = [(s, c) for s in (Scope(tenant_id, m) for m in modes) if (c := _webhook_secret(s))]
     if not candidates:
         raise NotFound("Mercado Pago is not set up for this account.", code="mercadopago_not_configured")
     signature = headers.get("x-signature")
@@ -54,14 +57,18 @@ def receive(tenant_id: str, query: dict[str, str], headers: dict[str, str]) -> i
     return len(candidates)
 
 
+def _webhook_secret(scope: Scope) -> str | None:
+    credentials = secrets.mercadopago_credentials(scope)
+    return credentials["webhook_secret"] if credentials else None
+
+
 def _signed_by(candidates, signature: str, request_id: str | None, data_id: str) -> Scope | None:
     reasons = []
-    for scope, credentials in candidates:
-        try:
-            WebhookSignatureValidator.validate(signature, request_id, data_id, credentials.webhook_secret)
+    for scope, webhook_secret in candidates:
+        failure = signature_failure(signature, request_id, data_id, webhook_secret)
+        if failure is None:
             return scope
-        except InvalidWebhookSignatureError as error:
-            reasons.append(error.reason.value)
+        reasons.append(str(failure))
     # Mercado Pago's own reason codes and the request id, for its notifications dashboard; never the secret.
     logger.warning(
         "notification with a signature that does not verify",
@@ -71,7 +78,7 @@ def _signed_by(candidates, signature: str, request_id: str | None, data_id: str)
 
 
 def _queue(scope: Scope, payment_id: str, source: str, *, verified: bool) -> None:
-    queues.request_reconciliation(
+    reconciliation_queue.request_reconciliation(
         ReconciliationRequest(
             tenant_id=scope.tenant_id, mode=scope.mode, mp_payment_id=payment_id, source=source, verified=verified
         )

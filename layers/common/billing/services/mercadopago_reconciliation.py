@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 
 from billing.clients import mercadopago as api
-from billing.clients import queues
+from billing.clients import reconciliation_queue
 from billing.data import invoices as store
 from billing.data import mercadopago as data
 from billing.data import tenants as tenants_data
@@ -34,8 +34,8 @@ from billing.domain.mercadopago import (
 from billing.domain.modes import Mode
 from billing.domain.receivables import format_cents
 from billing.domain.tenancy import Scope
-from billing.schemas.mercadopago import ReconciliationRequest
 from billing.schemas.payments import PaymentCreate
+from billing.schemas.reconciliation import ReconciliationRequest
 from billing.services import mercadopago_setup, payments
 
 logger = Logger(child=True)
@@ -192,7 +192,7 @@ def poll(scope: Scope) -> int:
     queued = 0
     for invoice_id in data.open_linked_invoices(scope):
         for found in api.payments_for(credentials.access_token, invoice_id):
-            queues.request_reconciliation(
+            reconciliation_queue.request_reconciliation(
                 ReconciliationRequest(
                     tenant_id=scope.tenant_id,
                     mode=scope.mode,

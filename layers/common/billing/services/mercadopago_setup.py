@@ -13,8 +13,6 @@ from billing.domain.modes import Mode
 from billing.domain.tenancy import Scope
 from billing.schemas.mercadopago import MercadoPagoSetup, MercadoPagoSetupInput
 
-SECRET_MAX_AGE_SECONDS = 30  # a rotated webhook secret is in use within this long
-
 
 @dataclass(frozen=True)
 class Credentials:
@@ -95,8 +93,8 @@ def connection(scope: Scope) -> dict:
 
 
 def credentials(scope: Scope) -> Credentials | None:
-    """The token and webhook secret, cached briefly (the webhook reads them on every notification)."""
-    value = secrets.mercadopago_credentials(scope, max_age=SECRET_MAX_AGE_SECONDS)
+    """The token and webhook secret, cached briefly (clients/secrets.py)."""
+    value = secrets.mercadopago_credentials(scope)
     if value is None:
         return None
     return Credentials(value["access_token"], value["webhook_secret"])
