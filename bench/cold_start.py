@@ -1,6 +1,7 @@
 """Cold-start import time of every handler next to the floor, a minimal Powertools REST API, measured in one run.
 
     make bench          (or: .venv/bin/python -m bench.cold_start --runs 7)
+    .venv/bin/python -m bench.cold_start --function MercadoPagoWebhookFunction     (one function and the floor)
 
 Each figure is the median over fresh processes of the import of the handler module (what Lambda's init phase pays
 before the first invocation). The floor is `APIGatewayRestResolver(enable_validation=True)` with one pydantic
@@ -42,20 +43,28 @@ FIRST_REQUESTS = ("/v1/invoices", "/v1/customers")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--function", action="append", help="only this function (logical id; may repeat)")
+    args = parser.parse_args()
+    runs = args.runs
     stack = load_stack()
     functions = sorted(stack.functions.values(), key=lambda f: f.logical_id)
+    if args.function:
+        unknown = set(args.function) - {f.logical_id for f in functions}
+        if unknown:
+            parser.error(f"no such function: {', '.join(sorted(unknown))}")
+        functions = [f for f in functions if f.logical_id in args.function]
     seconds: dict[str, list[float]] = {FLOOR: []} | {f.logical_id: [] for f in functions}
     heavy: dict[str, str] = {}
     api = stack.functions["ApiFunction"]
-    seconds |= {f"ApiFunction + {path}": [] for path in FIRST_REQUESTS}
+    first_requests = FIRST_REQUESTS if api in functions else ()
+    seconds |= {f"ApiFunction + {path}": [] for path in first_requests}
     for _ in range(runs):
         seconds[FLOOR].append(floor_import(functions[0], stack.deployment).seconds)
         for function in functions:
             profile = handler_import(function, stack.deployment)
             seconds[function.logical_id].append(profile.seconds)
             heavy[function.logical_id] = ", ".join(name for name in HEAVY if profile.imports(name)) or "-"
-        for path in FIRST_REQUESTS:
+        for path in first_requests:
             profile = routes_import(api, stack.deployment, path)
             seconds[f"ApiFunction + {path}"].append(profile.seconds)
             heavy[f"ApiFunction + {path}"] = ", ".join(name for name in HEAVY if profile.imports(name)) or "-"
