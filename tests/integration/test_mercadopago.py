@@ -10,6 +10,7 @@ import requests
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from billing.clients import secrets
+from billing.domain.calendar import today_ar
 from billing.domain.modes import Mode
 from billing.domain.tenancy import Scope
 from billing.schemas.reconciliation import ReconciliationRequest
@@ -18,8 +19,17 @@ from local.mercadopago.accounts import DEMO
 from tests.conftest import WEBHOOKS
 from tests.support import invoicing
 from tests.support.api import call
+from tests.support.billing import fire_schedule, run_billing
 from tests.support.handlers import Context, load_function
-from tests.support.invoicing import failed_ids, queue_url, receive_messages, run_pdf_renderer, sqs_event
+from tests.support.invoicing import (
+    CONTRACT,
+    failed_ids,
+    queue_url,
+    receive_messages,
+    run_pdf_renderer,
+    run_worker,
+    sqs_event,
+)
 from tests.support.mercadopago import (
     SETUP,
     authorized_invoice,
@@ -500,3 +510,72 @@ def test_without_auto_link_the_pdf_has_no_link_and_mercado_pago_down_never_holds
     for found in (plain, down):
         rendered = invoice(tenant, found["id"])
         assert rendered["pdf_status"] == "ready" and rendered["payment_link"] is None
+
+
+def test_an_invoice_may_ask_for_a_link_or_none_whatever_the_setup_says(tenant, mercadopago):
+    connect(tenant.test_key, auto_link=True)
+    lines = [{"description": "Licencia", "quantity": "1", "unit_price": "1000.00", "vat_rate": "21"}]
+    body = {**CONTRACT, "customer": tenant.customer, "lines": lines, "auto_link": False}
+    declined = call("POST", "/v1/invoices", key=tenant.test_key, body=body)
+    assert declined.status == 202, declined.body
+    connect(tenant.test_key, auto_link=False)
+    asked = call("POST", "/v1/invoices", key=tenant.test_key, body={**body, "auto_link": True})
+    assert asked.status == 202, asked.body
+    run_worker()
+    run_pdf_renderer()
+    declined, asked = invoice(tenant, declined.body["id"]), invoice(tenant, asked.body["id"])
+    assert (declined["auto_link"], declined["pdf_status"], declined["payment_link"]) == (False, "ready", None)
+    assert (asked["auto_link"], asked["pdf_status"], asked["payment_link"]["status"]) == (True, "ready", "open")
+
+
+# ---------------------------------------------------------------- monthly billing
+
+
+def subscribe(tenant, **changes) -> dict:
+    item = call(
+        "POST",
+        "/v1/items",
+        key=tenant.test_key,
+        body={"description": "Abono", "unit_price": "1000.00", "vat_rate": "21"},
+    )
+    assert item.status == 201, item.body
+    body = {
+        "customer": tenant.customer,
+        "point_of_sale": 5,
+        "lines": [{"item": item.body["id"]}],
+        "start_date": today_ar().replace(day=1).isoformat(),
+        **changes,
+    }
+    reply = call("POST", "/v1/subscriptions", key=tenant.test_key, body=body)
+    assert reply.status == 201, reply.body
+    return reply.body
+
+
+def billed_invoice(tenant, subscription: dict) -> dict:
+    query = {"subscription": subscription["id"]}
+    [found] = call("GET", "/v1/invoices", key=tenant.test_key, query=query).body["data"]
+    return invoice(tenant, found["id"])
+
+
+def test_the_monthly_runs_invoices_get_links_as_any_invoice_does(tenant, mercadopago):
+    """The setup's auto_link covers them; a subscription with auto_link asks a link for each of its invoices."""
+    connect(tenant.test_key, auto_link=True)
+    plain = subscribe(tenant)
+    fire_schedule()
+    run_billing()
+    run_worker()
+    run_pdf_renderer()
+    billed = billed_invoice(tenant, plain)
+    assert billed["status"] == "authorized" and billed["auto_link"] is None
+    assert billed["payment_link"]["status"] == "open" and billed["payment_link"]["amount"] == billed["balance"]
+
+    connect(tenant.test_key, auto_link=False)
+    linked, unlinked = subscribe(tenant, auto_link=True), subscribe(tenant)
+    fire_schedule()  # bills the new subscriptions' month; the first one's is billed already
+    run_billing()
+    run_worker()
+    run_pdf_renderer()
+    assert billed_invoice(tenant, linked)["auto_link"] is True
+    assert billed_invoice(tenant, linked)["payment_link"]["status"] == "open"
+    assert billed_invoice(tenant, unlinked)["payment_link"] is None
+    assert billed_invoice(tenant, unlinked)["pdf_status"] == "ready"

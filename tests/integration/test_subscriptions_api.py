@@ -164,11 +164,12 @@ def test_a_customer_gone_or_a_point_of_sale_disabled_fails_the_period_which_bill
 
 def test_drafts_wait_for_review_and_are_issued_by_hand(tenant, arca):
     subscription = new_subscription(tenant, auto_issue=False, auto_link=True)
-    assert (subscription["auto_issue"], subscription["auto_link"]) == (False, True)  # links: issue 11's, see docs
+    assert (subscription["auto_issue"], subscription["auto_link"]) == (False, True)  # links: test_mercadopago.py
     bill_now()
     run_worker()
     [invoice] = invoices_of(tenant, subscription["id"])
     assert invoice["status"] == "draft" and arca.vouchers(cuit=30712345671) == []
+    assert invoice["auto_link"] is True  # its link comes once it is issued and authorized
     assert call("POST", f"/v1/invoices/{invoice['id']}/issue", key=tenant.test_key).status == 202
     run_worker()
     assert invoices_of(tenant, subscription["id"])[0]["status"] == "authorized"

@@ -79,6 +79,11 @@ class InvoiceCreate(Input):
     second_due_date: SecondDueDateInput | None = None
     total: Amount | None = Field(default=None, description="Optional: checked against the computed total.")
     draft: bool = Field(default=False, description="Keep as a draft; authorize later with POST .../issue.")
+    auto_link: bool | None = Field(
+        default=None,
+        description="A Mercado Pago payment link once ARCA authorizes it, printed on the PDF: true or false for this "
+        "invoice; omitted, the Mercado Pago setup's auto_link decides.",
+    )
     external_id: ExternalId | None = None
     metadata: Metadata = Field(default_factory=dict)
 
@@ -168,6 +173,9 @@ class Invoice(BaseModel):
     balance: str | None = Field(default=None, description="What is still owed (pesos).")
     payment_link: PaymentLink | None = Field(
         default=None, description="The Mercado Pago link (POST /v1/invoices/{id}/payment-link, or auto_link)."
+    )
+    auto_link: bool | None = Field(
+        default=None, description="As asked when created; null: the Mercado Pago setup's auto_link decides."
     )
     payment_status: PaymentStatus | None = None
     subscription: str | None = Field(default=None, description="sub_...: made by a billing run for this subscription")

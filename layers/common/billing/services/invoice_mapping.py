@@ -159,6 +159,7 @@ def document(
             ],
         },
         "external_id": body.external_id,
+        "auto_link": body.auto_link,
         "metadata": body.metadata,
         "issuer": issuer.model_dump(mode="json", exclude=ISSUER_SNAPSHOT_EXCLUDES),
     }

@@ -57,7 +57,7 @@ def render(scope: Scope, invoice_ids: list[str]) -> tuple[list[str], dict[str, E
     rendered, failed = [], {}
     for record in todo:
         try:
-            if payment_links.link_if_automatic(scope, record.invoice_id) is not None:
+            if payment_links.link_if_automatic(scope, record) is not None:
                 record = store.find(scope, record.invoice_id)  # with its link
             pdf = render_invoice(compose_sheet(view(scope, record), printed_issuer(record, issuer), logo))
             key = pdf_key(scope, record.invoice_id)

@@ -110,16 +110,20 @@ def create_link(scope: Scope, invoice_id: str) -> PaymentLink:
     return PaymentLink(invoice=record.invoice_id, livemode=scope.livemode, **link)
 
 
-def link_if_automatic(scope: Scope, invoice_id: str) -> PaymentLink | None:
-    """With auto_link, the link an authorized invoice gets before its PDF is drawn (None: no link wanted or
-    possible; a failure to make one never holds the PDF back)."""
-    stored = data.connection(scope)
-    if not stored or not stored.get("auto_link"):
+def link_if_automatic(scope: Scope, record: InvoiceRecord) -> PaymentLink | None:
+    """The link an authorized invoice gets before its PDF is drawn: when it asked for one (`auto_link`) or, asking
+    nothing, when the Mercado Pago setup's auto_link is on. None: no link wanted or possible (a failure to make one
+    never holds the PDF back)."""
+    wanted = record.fields.get("auto_link")
+    if wanted is None:
+        stored = data.connection(scope)
+        wanted = bool(stored and stored.get("auto_link"))
+    if not wanted:
         return None
     try:
-        return create_link(scope, invoice_id)
+        return create_link(scope, record.invoice_id)
     except (Conflict, NotFound):
         return None
     except (api.MercadoPagoUnavailable, api.MercadoPagoRejected) as error:
-        logger.warning("automatic payment link failed", extra={"invoice_id": invoice_id, "error": str(error)})
+        logger.warning("automatic payment link failed", extra={"invoice_id": record.invoice_id, "error": str(error)})
         return None

@@ -173,8 +173,8 @@ def invoice_body(plan: dict, customer: Customer, billed: Period, billing_date: d
             "date": payment_due + timedelta(days=second["days_after"]),
             "surcharge": second["surcharge"],
         }
-    # Mercado Pago (issue 11): once invoices take a payment-link flag, pass plan["auto_link"] here, so links are
-    # made as for any invoice (after the CAE); see docs/subscriptions.md "Payment links".
+    if plan["auto_link"]:  # a link on each of its invoices; otherwise the Mercado Pago setup's auto_link decides
+        body["auto_link"] = True
     try:
         return InvoiceCreate.model_validate(body)
     except ValidationError as error:
