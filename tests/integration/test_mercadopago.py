@@ -91,6 +91,14 @@ def test_a_token_mercado_pago_refuses_is_a_422_and_nothing_is_stored(tenant, mer
     assert call("GET", "/v1/setup/mercadopago", key=tenant.test_key).status == 404
 
 
+@pytest.mark.parametrize("token", ["TEST-€€€€€€€€€€", "TEST-123\nX-Other: 1", "TEST 1234 5678"])
+def test_a_token_that_cannot_travel_in_a_header_is_a_422_not_a_call(tenant, mercadopago, token):
+    """What the schemathesis run found: a non-Latin-1 token was a 500 and a line break a 503."""
+    reply = call("PUT", "/v1/setup/mercadopago", key=tenant.test_key, body={**SETUP, "access_token": token})
+    assert (reply.status, reply.error["code"], reply.error["param"]) == (422, "string_pattern_mismatch", "access_token")
+    assert call("GET", "/v1/setup/mercadopago", key=tenant.test_key).status == 404
+
+
 def test_live_keys_need_production_credentials_and_test_keys_sandbox_ones(tenant, mercadopago):
     reply = call("PUT", "/v1/setup/mercadopago", key=tenant.live_key, body=SETUP)
     assert (reply.status, reply.error["code"]) == (422, "sandbox_token_in_live_mode")

@@ -16,13 +16,18 @@ class BackUrls(Input):
     failure: Url | None = None
 
 
+# Mercado Pago's credentials are ASCII (APP_USR-..., TEST-..., the panel's hex secret); the token travels in an HTTP
+# header, where anything else cannot go, so it is refused here as a 422 rather than failing the call to Mercado Pago.
+CREDENTIAL = r"^[A-Za-z0-9_-]+$"
+
+
 class MercadoPagoSetupInput(Input):
-    access_token: Annotated[str, Field(min_length=10, max_length=200)] = Field(
+    access_token: Annotated[str, Field(min_length=10, max_length=200, pattern=CREDENTIAL)] = Field(
         description="The application's access token: sandbox (TEST-..., or a test user's) for test keys, production "
         "for live keys. Checked against Mercado Pago on save; kept in Secrets Manager, never shown again."
     )
-    public_key: Annotated[str, Field(min_length=10, max_length=200)]
-    webhook_secret: Annotated[str, Field(min_length=16, max_length=200)] = Field(
+    public_key: Annotated[str, Field(min_length=10, max_length=200, pattern=CREDENTIAL)]
+    webhook_secret: Annotated[str, Field(min_length=16, max_length=200, pattern=r"^[!-~]+$")] = Field(
         description="The secret signature of the application's Webhooks (Your integrations > Webhooks); never shown."
     )
     back_urls: BackUrls = Field(default_factory=BackUrls)
