@@ -1,6 +1,6 @@
 """/v1/webhooks/mercadopago/{tenant_id}, for the OpenAPI document: API Gateway sends it to MercadoPagoWebhookFunction,
-which serves the same router."""
+which serves this same router."""
 
-from billing.api.mercadopago_webhook import router
+from billing.api import mercadopago_webhook
 
-__all__ = ["router"]
+router = mercadopago_webhook.router
