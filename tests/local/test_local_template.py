@@ -157,7 +157,7 @@ def test_schedules(stack):
         {"job": "sweep"},
         "rate(5 minutes)",
     )
-    billing = [s for s in stack.schedules if s.function != "EventDispatcherFunction"]
+    billing = [s for s in stack.schedules if s.function == "MonthlyBillingFunction"]
     monthly, catch_up = sorted(billing, key=lambda s: s.name, reverse=True)
     assert monthly.name == "billing-local-monthly-billing"
     assert monthly.function == catch_up.function == "MonthlyBillingFunction"
