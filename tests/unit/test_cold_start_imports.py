@@ -54,3 +54,9 @@ def test_the_mercado_pago_worker_and_poller_load_no_xray_sdk_nor_boto3(function)
 def test_the_authorizer_loads_no_resolver():
     profile = handler_import(STACK.functions["AuthorizerFunction"], STACK.deployment)
     assert not profile.imports("aws_lambda_powertools.event_handler")
+
+
+def test_the_authorizer_finds_the_key_and_its_tenant_with_botocore_alone():
+    """Issue 17: it reads two items per cache miss; PynamoDB and pydantic would double its cold start."""
+    profile = handler_import(STACK.functions["AuthorizerFunction"], STACK.deployment)
+    assert [name for name in ("pynamodb", "pydantic", "boto3") if profile.imports(name)] == []

@@ -145,7 +145,7 @@ class CuitClaim(TableItem):
 
 
 class ApiKeyRecord(TableItem):
-    sk = UnicodeAttribute(range_key=True, default="APIKEY")
+    sk = UnicodeAttribute(range_key=True, default="APIKEY")  # data/tenant_lookup.py reads it without PynamoDB
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     by_tenant = Gsi1()

@@ -4,7 +4,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from billing.data.models import ApiKeyRecord, CuitClaim, TenantRecord, transactions
-from billing.data.tenant_lookup import TENANT_SORT_KEY, tenant_key
+from billing.data.tenant_lookup import TENANT_SORT_KEY, key_hash_key, tenant_key
 from billing.domain.errors import Conflict
 
 
@@ -50,17 +50,6 @@ def record_usage_keys(tenant: TenantRecord, values: dict[str, str]) -> None:
 
 def all_tenants() -> list[TenantRecord]:
     return list(TenantRecord.by_listing.query("TENANTS"))
-
-
-def key_hash_key(key_hash: str) -> str:
-    return f"APIKEY#{key_hash}"
-
-
-def find_key_by_hash(key_hash: str) -> ApiKeyRecord | None:
-    try:
-        return ApiKeyRecord.get(key_hash_key(key_hash), "APIKEY")
-    except ApiKeyRecord.DoesNotExist:
-        return None
 
 
 def keys_of(tenant_id: str) -> list[ApiKeyRecord]:

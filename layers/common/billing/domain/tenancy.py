@@ -1,5 +1,6 @@
 """Who is calling: one tenant (a business, one issuer CUIT) in one mode."""
 
+import hashlib
 from dataclasses import dataclass
 
 from billing.domain.modes import Mode
@@ -22,3 +23,9 @@ class Principal:
     scope: Scope
     key_id: str
     usage_key: str | None = None  # the API Gateway key whose bucket throttles this tenant and mode, if it has one
+
+
+def hash_secret(secret: str) -> str:
+    """What an API key is stored and found by. Keys carry 256 random bits, so a fast hash is enough to make a stolen
+    table useless."""
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -2,12 +2,11 @@
 
 from datetime import datetime
 
-from billing.data import tenants as store
+from billing.data import tenant_lookup as store  # botocore only: the authorizer runs this on every cache miss
 from billing.domain.calendar import now_ar
 from billing.domain.errors import Unauthenticated
 from billing.domain.modes import Mode
-from billing.domain.tenancy import Principal, Scope
-from billing.services.tenants import hash_secret
+from billing.domain.tenancy import Principal, Scope, hash_secret
 
 
 def bearer_secret(authorization: str | None) -> str | None:
@@ -22,16 +21,16 @@ def authenticate(secret: str | None) -> Principal:
     mode = Mode.of_key(secret or "")
     if mode is None:
         raise Unauthenticated("Missing or malformed API key.")
-    record = store.find_key_by_hash(hash_secret(secret))
+    record = store.find_api_key(hash_secret(secret))
     if record is None or record.mode != mode or record.status != "active":
         raise Unauthenticated("Unknown or revoked API key.")
     if record.valid_until and datetime.fromisoformat(record.valid_until) <= now_ar():
         raise Unauthenticated("This API key was rotated and its grace period is over.")
-    tenant = store.find_tenant(record.tenant_id)
+    tenant = store.find_tenant_entry(record.tenant_id)
     if tenant is None or tenant.status != "active":
         raise Unauthenticated("The account of this API key is not active.")
     return Principal(
         scope=Scope(tenant_id=record.tenant_id, mode=mode),
         key_id=record.key_id,
-        usage_key=store.usage_key(tenant, mode),
+        usage_key=tenant.live_usage_key if mode is Mode.LIVE else tenant.test_usage_key,
     )

@@ -1,6 +1,5 @@
 """Operator use cases: tenants and their API keys (create, list, rotate, revoke)."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,7 +11,7 @@ from billing.domain.errors import InvalidField, NotFound
 from billing.domain.ids import new_id
 from billing.domain.modes import Mode
 from billing.domain.tax_ids import normalize_tax_id, tax_id_problem
-from billing.domain.tenancy import Scope
+from billing.domain.tenancy import Scope, hash_secret
 from billing.schemas.account import Account
 from billing.services import rate_limits
 
@@ -48,11 +47,6 @@ class IssuedKey:
     @property
     def key_id(self) -> str:
         return self.info.key_id
-
-
-def hash_secret(secret: str) -> str:
-    # Keys carry 256 random bits, so a fast hash is enough to make a stolen table useless.
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _tenant(record: TenantRecord) -> Tenant:
