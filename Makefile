@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 pytest: $(STAMP) tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 tools:
 	@missing=; for tool in $(TEST_TOOLS); do command -v $$tool >/dev/null || missing=yes; done; \
