@@ -103,3 +103,9 @@ export const runReason = (code) =>
     period_cap: L("Demasiados períodos de una vez", "Too many periods at once"),
     already_invoiced: L("Ya facturado", "Already invoiced"),
   })[code] || code;
+
+export const linkStatus = (code) => ({
+  open: L("Link abierto", "Link open"), pending: L("Pago pendiente", "Payment pending"), in_process: L("Pago en revisión", "Payment in review"),
+  rejected: L("Pago rechazado", "Payment rejected"), approved: L("Pago aprobado", "Payment approved"), refunded: L("Pago devuelto", "Payment refunded"),
+  paid: L("Pagado", "Paid"), expired: L("Link vencido", "Link expired"),
+})[code] || code;

@@ -99,3 +99,23 @@ export function pager(load) {
 
 export const td = (text, cls) => h("td", cls ? { class: cls } : null, text);
 export const th = (text, cls) => h("th", { scope: "col", class: cls }, text);
+
+/** A modal confirmation; resolves to the form's values when confirmed, null when dismissed. */
+export function confirmDialog(title, text, confirmLabel, extra = null) {
+  return new Promise((resolve) => {
+    const titleId = `dialog-${Math.random().toString(36).slice(2, 8)}`;
+    const form = h("form", { method: "dialog" },
+      h("h2", { id: titleId }, title), h("p", null, text), extra,
+      h("div", { class: "actions" },
+        h("button", { type: "submit", value: "confirm" }, confirmLabel),
+        h("button", { type: "submit", value: "back", class: "secondary" }, L("Volver", "Go back"))));
+    const dialog = h("dialog", { "aria-labelledby": titleId }, form);
+    document.body.append(dialog);
+    dialog.addEventListener("close", () => {
+      const values = Object.fromEntries(new FormData(form));
+      dialog.remove();
+      resolve(dialog.returnValue === "confirm" ? values : null);
+    });
+    dialog.showModal();
+  });
+}

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
@@ -421,3 +422,92 @@ def test_monthly_billing_an_item_a_subscription_its_preview_pause_resume_and_a_b
     page.get_by_role("link", name="← Corridas de facturación").click()
     expect(page.get_by_role("row").filter(has_text="A mano").first).to_be_visible()
     look(page, shots, "24-billing-runs")
+
+
+def _mercadopago(devstack, path: str, body: dict) -> dict:
+    """The Mercado Pago simulator's control API."""
+    request = urllib.request.Request(
+        f"{devstack.mercadopago_url}/__simulator/{path}",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_mercadopago_connect_refuses_a_bad_token_then_a_payment_link_for_an_authorized_invoice(page, shots, devstack):
+    from local.seed import ISSUER, POINT_OF_SALE, certify
+    from tests.support.invoicing import CONTRACT
+
+    # A business of its own (the demo tenant is connected already), set up for ARCA through the API.
+    tenant = _admin(devstack.state_dir, "tenants", "create", "--name", "Librería Alfonsina", "--cuit", "27-33445566-7")
+    key = _admin(devstack.state_dir, "keys", "create", "--tenant", tenant["tenant_id"], "--mode", "test")["secret"]
+    api(devstack, "PUT", "/v1/setup/issuer", key, {**ISSUER, "legal_name": "Librería Alfonsina"})
+    api(devstack, "POST", "/v1/setup/points-of-sale", key, POINT_OF_SALE)
+    certify(devstack.api_url, key, devstack.arca_url)
+    customer = api(devstack, "POST", "/v1/customers", key, {"name": "Editorial Sur SA", "document_type": "CUIT",
+                   "document_number": "30719998883", "iva_condition": "responsable_inscripto"})  # fmt: skip
+    invoice = api(devstack, "POST", "/v1/invoices", key, {**CONTRACT, "customer": customer["id"]})  # CAE meanwhile
+    seller = _mercadopago(devstack, "accounts", {})  # a sandbox seller of the simulator
+
+    connect(page, key)
+    page.get_by_role("navigation").get_by_role("link", name="Configuración").click()
+    section = page.locator("#mercado-pago")
+    expect(section.get_by_role("heading", name="Cobros con Mercado Pago")).to_be_visible()
+    expect(section).to_contain_text("Modo prueba: usá las credenciales de prueba")
+    section.get_by_label("Access token").fill("TEST-0000000000000000-000000-not-a-token")
+    section.get_by_label("Public key").fill(seller["public_key"])
+    section.get_by_label("Clave secreta").fill(seller["webhook_secret"])
+    section.get_by_role("button", name="Conectar Mercado Pago", exact=True).click()
+    token = section.get_by_label("Access token")
+    expect(token).to_have_attribute("aria-invalid", "true")  # Mercado Pago refused it: the 422 at its field
+    expect(section.get_by_text("Mercado Pago does not accept this access token.")).to_be_visible()
+    look(page, shots, "26-setup-mercadopago-bad-token")
+
+    token.fill(seller["access_token"])
+    section.get_by_role("button", name="Conectar Mercado Pago", exact=True).click()
+    connected = f"Conectado a la cuenta {seller['nickname']} ({seller['user_id']})."
+    expect(section.get_by_role("status")).to_have_text(connected)
+    facts = section.get_by_label("Conexión de Mercado Pago")
+    expect(facts).to_contain_text(seller["public_key"])
+    expect(facts).not_to_contain_text(seller["access_token"])  # masked
+    webhook = section.get_by_label("URL de notificaciones de Mercado Pago")
+    expect(webhook).to_have_value(re.compile(rf"/v1/webhooks/mercadopago/{tenant['tenant_id']}\?mode=test"))
+    stored = page.evaluate("JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])")
+    assert seller["access_token"] not in stored and seller["webhook_secret"] not in stored
+    assert seller["webhook_secret"] not in page.content()
+    look(page, shots, "27-setup-mercadopago-connected")
+
+    for _ in range(60):  # the CAE worker answers within seconds
+        if api(devstack, "GET", f"/v1/invoices/{invoice['id']}", key)["status"] == "authorized":
+            break
+        page.wait_for_timeout(1000)
+    page.get_by_role("navigation").get_by_role("link", name="Facturación").click()
+    row = page.get_by_role("row").filter(has_text="Editorial Sur SA")
+    expect(row).to_contain_text("Autorizado")
+    create = row.get_by_role("button", name=re.compile("^Crear link de pago"))
+    paid = '{"error": {"type": "invalid_request_error", "code": "invoice_paid", "message": "paid", "param": null}}'
+    page.route("**/payment-link", lambda route: route.fulfill(status=409, content_type="application/json", body=paid))
+    create.click()  # the API's 409 in words (staged: this invoice does owe)
+    expect(row.get_by_role("alert")).to_have_text("La factura ya está pagada: no hay nada que cobrar.")
+    look(page, shots, "28-billing-payment-link-refused")
+    page.unroute("**/payment-link")
+    create.click()
+    expect(row).to_contain_text("Link abierto")
+    link = row.get_by_role("link", name=re.compile("^Abrir link de pago"))
+    expect(link).to_have_attribute("href", re.compile("^" + re.escape(devstack.mercadopago_url)))
+    shown = api(devstack, "GET", f"/v1/invoices/{invoice['id']}", key)["payment_link"]
+    assert link.get_attribute("href") == shown["url"] and shown["status"] == "open"
+    expect(row.get_by_role("button", name=re.compile("^Crear link de pago"))).to_have_count(0)  # open for the balance
+    look(page, shots, "29-billing-payment-link")
+
+    page.get_by_role("navigation").get_by_role("link", name="Configuración").click()
+    section.get_by_role("button", name="Desconectar Mercado Pago", exact=True).click()
+    dialog = page.get_by_role("dialog", name="¿Desconectar Mercado Pago?")
+    look(page, shots, "30-setup-mercadopago-disconnect-dialog")
+    dialog.get_by_role("button", name="Desconectar", exact=True).click()
+    expect(section.get_by_role("button", name="Conectar Mercado Pago", exact=True)).to_be_visible()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        api(devstack, "GET", "/v1/setup/mercadopago", key)
+    assert refused.value.code == 404

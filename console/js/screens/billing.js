@@ -1,10 +1,10 @@
-// Facturación: every voucher, newest first, with its ARCA status, payment status, PDF and filters.
-import { api, listAll } from "../api.js";
+// Facturación: every voucher, newest first, with its ARCA status, payment status and Mercado Pago link, PDF and filters.
+import { api, listAll, newIdempotencyKey } from "../api.js";
 import { field, h, options, replace } from "../dom.js";
 import { date, money } from "../format.js";
 import { L } from "../i18n.js";
-import { arcaStatus, arcaStatuses, paymentStatus, voucherType, voucherTypes } from "../labels.js";
-import { alertBox, announce, badge, heading, pager, td, th } from "../ui.js";
+import { arcaStatus, arcaStatuses, linkStatus, paymentStatus, voucherType, voucherTypes } from "../labels.js";
+import { alertBox, announce, badge, busy, heading, pager, td, th } from "../ui.js";
 
 const PAGE = 20;
 
@@ -110,16 +110,57 @@ export default {
   },
 };
 
+// A link is made again only when the current one cannot be paid any more, or is for another amount (a partial payment).
+const LINK_STALE = new Set(["expired", "rejected", "refunded"]);
+const linkReasons = {
+  invoice_paid: () => L("La factura ya está pagada: no hay nada que cobrar.", "The invoice is paid: nothing is owed."),
+  not_payable: () => L("Es una nota de crédito: no se cobra.", "It is a credit note: it is not paid."),
+  not_authorized: () => L("ARCA todavía no autorizó esta factura.", "ARCA has not authorized this invoice yet."),
+  mercadopago_not_configured: () => L("Mercado Pago no está conectado en este modo: conectalo en Configuración.",
+    "Mercado Pago is not connected in this mode: connect it in Setup."),
+};
+
+/** The invoice's Mercado Pago link: its status, open it, copy it. */
+function linkCell(link, number) {
+  const copy = h("button", { type: "button", class: "link small", "aria-label": L(`Copiar link de pago de ${number}`, `Copy payment link of ${number}`),
+    onclick: () => navigator.clipboard.writeText(link.url).then(() => announce(L("Link copiado.", "Link copied.")),
+      () => announce(link.url)) }, L("Copiar", "Copy"));
+  return h("div", { class: "small pay-link" }, badge(link.status, linkStatus(link.status)), " ",
+    h("a", { href: link.url, target: "_blank", rel: "noopener noreferrer", "aria-label": L(`Abrir link de pago de ${number}`, `Open payment link of ${number}`) },
+      L("Abrir link", "Open link")), " · ", copy,
+    h("div", { class: "muted" }, L(`por ${money(link.amount)}`, `for ${money(link.amount)}`)));
+}
+
 function row(invoice, names, navigate) {
   const pdf = h("div", { class: "small" });
   const actions = h("td", null);
+  const owes = invoice.balance && Number(invoice.balance) > 0 && invoice.kind !== "credit_note";
+  const link = invoice.payment_link;
   if (invoice.status === "authorized") {
     actions.append(h("button", { type: "button", class: "secondary", onclick: () => openPdf(invoice, pdf),
       "aria-label": L(`PDF de ${invoice.full_number}`, `PDF of ${invoice.full_number}`) }, "PDF"), " ");
-    if (invoice.balance && Number(invoice.balance) > 0 && invoice.kind !== "credit_note") {
+    if (owes) {
       actions.append(h("button", { type: "button", class: "secondary",
         onclick: () => navigate(`/cobros/nuevo?cliente=${invoice.customer}&factura=${invoice.id}`),
-        "aria-label": L(`Cobrar ${invoice.full_number}`, `Record payment for ${invoice.full_number}`) }, L("Cobrar", "Collect")));
+        "aria-label": L(`Cobrar ${invoice.full_number}`, `Record payment for ${invoice.full_number}`) }, L("Cobrar", "Collect")), " ");
+    }
+    if (owes && (!link || LINK_STALE.has(link.status) || Number(link.amount) !== Number(invoice.balance))) {
+      const create = h("button", { type: "button", class: "secondary",
+        "aria-label": L(`Crear link de pago de ${invoice.full_number}`, `Make payment link for ${invoice.full_number}`) },
+      L("Crear link de pago", "Make payment link"));
+      const idempotencyKey = newIdempotencyKey(); // a retry after a network error makes one link
+      create.addEventListener("click", () => busy(create, L("Creando…", "Making…"), async () => {
+        try {
+          const made = await api("POST", `/v1/invoices/${invoice.id}/payment-link`, { idempotencyKey });
+          const updated = row({ ...invoice, payment_link: made }, names, navigate);
+          create.closest("tr").replaceWith(updated);
+          announce(L(`Link de pago creado para ${invoice.full_number}.`, `Payment link made for ${invoice.full_number}.`));
+        } catch (error) {
+          const reason = linkReasons[error.code];
+          replace(pdf, h("span", { class: "error", role: "alert" }, reason ? reason() : error.message));
+        }
+      }));
+      actions.append(create);
     }
     actions.append(pdf);
   }
@@ -128,6 +169,7 @@ function row(invoice, names, navigate) {
     payment.append(badge(invoice.payment_status, paymentStatus(invoice.payment_status)));
     if (Number(invoice.balance) > 0) payment.append(h("div", { class: "small muted" }, L(`debe ${money(invoice.balance)}`, `owes ${money(invoice.balance)}`)));
     if (invoice.due_date) payment.append(h("div", { class: "small muted" }, L(`vto. ${date(invoice.due_date)}`, `due ${date(invoice.due_date)}`)));
+    if (link && link.status !== "paid") payment.append(linkCell(link, invoice.full_number));
   } else payment.append("—");
   return h("tr", null,
     td(date(invoice.date || invoice.created_at)),

@@ -28,7 +28,9 @@ export default {
       [L("La URL de regreso", "The back URL"), L("Es la página a la que vuelve tu cliente después de pagar; no confirma el pago por sí sola.", "The page your customer returns to after paying; it does not confirm the payment by itself."), null],
     ];
     main.append(heading(L("Ayuda para configurar Mercado Pago", "Mercado Pago setup help")),
-      h("p", { class: "muted" }, L("Para cobrar tus facturas con un link de pago de Mercado Pago.", "To collect your invoices with a Mercado Pago payment link.")),
+      h("p", { class: "muted" }, L("Para cobrar tus facturas con un link de pago de Mercado Pago. Las credenciales se cargan en ",
+        "To collect your invoices with a Mercado Pago payment link. The credentials go in "),
+      h("a", { href: "#/configuracion?seccion=mercado-pago" }, L("Configuración → Mercado Pago", "Setup → Mercado Pago")), "."),
       h("ol", { class: "steps" }, steps.map(([title, text, extra]) => h("li", null, h("h2", null, title), h("p", null, text), extra))));
   },
 };

@@ -1,5 +1,5 @@
-// Configuración: issuer invoice data (with logo), ARCA web services (key and CSR, certificate, test), points of sale.
-// Each section is a function of its own so new ones (Mercado Pago) slot in the same way.
+// Configuración: issuer invoice data (with logo), ARCA web services (key and CSR, certificate, test), points of sale,
+// Mercado Pago. Each section is a function of its own; Mercado Pago's module loads with the screen, not the console.
 import { api, newIdempotencyKey } from "../api.js";
 import { download, field, h, options, replace } from "../dom.js";
 import { date, formatCuit, timestamp } from "../format.js";
@@ -11,7 +11,7 @@ import { alertBox, announce, busy, clearErrors, heading, showError, td, th } fro
 const ok = (text) => h("div", { class: "alert alert-ok", role: "status" }, text);
 const orNull = async (promise) => promise.catch((error) => (error.status === 404 ? null : Promise.reject(error)));
 
-export const sections = [issuerSection, arcaSection, pointsOfSaleSection];
+export const sections = [issuerSection, arcaSection, pointsOfSaleSection, mercadoPagoSection];
 
 export default {
   path: "/configuracion",
@@ -247,4 +247,16 @@ async function pointsOfSaleSection() {
   });
   await draw();
   return form;
+}
+
+async function mercadoPagoSection() {
+  let module;
+  try {
+    module = await import("./mercadopago-setup.js");
+  } catch {
+    return h("section", { class: "card", id: "mercado-pago" }, h("h2", null, L("Cobros con Mercado Pago", "Mercado Pago payments")),
+      h("div", { class: "alert alert-error", role: "alert" }, L("No se pudo cargar esta sección. Revisá tu conexión y recargá la página.",
+        "Could not load this section. Check your connection and reload the page.")));
+  }
+  return module.default();
 }

@@ -5,7 +5,7 @@ import { field, h, options, replace } from "../dom.js";
 import { date, money, timestamp } from "../format.js";
 import { L } from "../i18n.js";
 import { interval, subscriptionStatus, subscriptionStatuses, voucherType } from "../labels.js";
-import { alertBox, announce, badge, busy, heading, pager, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, confirmDialog, heading, pager, td, th } from "../ui.js";
 
 const PAGE = 20;
 const statusBadge = (s) => h("span", null, badge(s.status, subscriptionStatus(s.status)),
@@ -68,26 +68,6 @@ export default {
     await load();
   },
 };
-
-/** A modal confirmation; resolves to the form's values when confirmed, null when dismissed. */
-function confirmDialog(title, text, confirmLabel, extra = null) {
-  return new Promise((resolve) => {
-    const titleId = `dialog-${Math.random().toString(36).slice(2, 8)}`;
-    const form = h("form", { method: "dialog" },
-      h("h2", { id: titleId }, title), h("p", null, text), extra,
-      h("div", { class: "actions" },
-        h("button", { type: "submit", value: "confirm" }, confirmLabel),
-        h("button", { type: "submit", value: "back", class: "secondary" }, L("Volver", "Go back"))));
-    const dialog = h("dialog", { "aria-labelledby": titleId }, form);
-    document.body.append(dialog);
-    dialog.addEventListener("close", () => {
-      const values = Object.fromEntries(new FormData(form));
-      dialog.remove();
-      resolve(dialog.returnValue === "confirm" ? values : null);
-    });
-    dialog.showModal();
-  });
-}
 
 export const subscriptionDetail = {
   async render(main, { params }) {
