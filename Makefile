@@ -80,7 +80,7 @@ bench-webhooks: $(STAMP)
 	$(BIN)/python -m bench.webhooks
 
 ## Mercado Pago: 500 invoices paid at the simulator, 1,000 notifications (a third duplicates) through the webhook and the
-## worker; webhook answer p50/p99, payment to paid p50/p99, every invoice paid exactly once (about 4 minutes).
+## worker; webhook answer p50/p99, payment to paid p50/p99, every invoice paid exactly once (about 3 minutes).
 bench-mercadopago: $(STAMP)
 	$(BIN)/python -m bench.mercadopago
 

@@ -114,7 +114,8 @@ class Embedded:
         stack = load_stack(deployment=Deployment(endpoint=endpoint), parameters=parameters)
         environment = function_environment(stack.functions["ApiFunction"], stack.deployment)
         os.environ.update({name: value for name, value in environment.items() if name not in ("PATH", "LANG", "TZ")})
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # the setup's services, in this process
+        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # the setup's services and CAE worker, in this process
+        os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
         logs.quiet_moto()
         create_all(stack)
         functions = {
@@ -462,6 +463,7 @@ class Settlement:
     twice: list[str] = dataclasses.field(default_factory=list)  # more than one payment, or twice in a statement
     wrong: list[str] = dataclasses.field(default_factory=list)  # a payment not the invoice's Mercado Pago one
     payments: int = 0
+    statement_rows: int = 0  # of those payments
 
 
 def check_settlement(scope, invoices: list[Invoice]) -> Settlement:
@@ -490,6 +492,7 @@ def check_settlement(scope, invoices: list[Invoice]) -> Settlement:
         statement = balances.customer_statement(scope, customer, None, None, limit=1000)
         assert not statement.has_more, customer
         in_statements.update(row.reference for row in statement.rows if row.type == "payment")
+    result.statement_rows = sum(in_statements[p.payment_id] for found in paying.values() for p in {*found})
     for invoice_id, invoice in wanted.items():
         found = paying.get(invoice_id, [])
         if int(records[invoice_id].balance_cents) != 0 or not found:
@@ -644,7 +647,7 @@ def report(figures: Figures, total_seconds: float) -> None:
         ("payment to paid (end to end) p99", seconds(figures.end_to_end, 0.99)),
         ("  slowest", seconds(figures.end_to_end, 1.0)),
         ("invoices paid exactly once", f"{settlement.exactly_once} of {figures.invoices}"),
-        ("  mercado_pago payments posted / in the statements", f"{settlement.payments}"),
+        ("  mercado_pago payments posted / statement rows", f"{settlement.payments} / {settlement.statement_rows}"),
         ("  paid twice / unpaid / another payment", f"{len(settlement.twice)} / {len(settlement.unpaid)} / "
          f"{len(settlement.wrong)}"),
         ("driver behind schedule, p99", seconds(figures.driver_late or [0.0], 0.99)),
