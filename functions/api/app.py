@@ -26,8 +26,9 @@ config.require(
 logger = Logger()
 app = create_resolver()
 enable_docs(app)
-# The modules of `routes` by the first segment of the paths they serve (/v1/<segment>/...), in the order their routes
-# are matched; each is imported on the first request for its segment.
+# The modules of `routes` by the first segment of the paths they serve (/v1/<segment>/...); each is imported on the
+# first request for one of its segments. The order they arrive in does not matter: Powertools tries static routes
+# before dynamic ones, and no two modules' dynamic paths can match the same request.
 routers = LazyRouters(
     app,
     routes,
