@@ -28,7 +28,7 @@ app = create_resolver()
 enable_docs(app)
 # The modules of `routes` by the first segment of the paths they serve (/v1/<segment>/...); each is imported on the
 # first request for one of its segments. The order they arrive in does not matter: Powertools tries static routes
-# before dynamic ones, and no two modules' dynamic paths can match the same request.
+# before dynamic ones, and no two modules serve the same path.
 routers = LazyRouters(
     app,
     routes,
