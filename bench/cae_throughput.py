@@ -186,7 +186,7 @@ class Embedded:
 # ---------------------------------------------------------------- setup (not measured)
 
 
-def set_up_tenant(arca: ArcaSimulator):
+def set_up_tenant(arca: ArcaSimulator, customer_count: int = CUSTOMERS):
     """Tenant, issuer, point of sale 5, certificate through the simulator's CA and the customers."""
     from billing.domain.modes import Mode
     from billing.domain.tax_ids import check_digit
@@ -202,7 +202,7 @@ def set_up_tenant(arca: ArcaSimulator):
     csr = setup.create_csr(scope, CsrCreate()).csr
     setup.put_certificate(scope, CertificateUpload(certificate=arca.ca.sign_csr(csr)))
     ids, serial = [], 10_000_000
-    while len(ids) < CUSTOMERS:
+    while len(ids) < customer_count:
         serial += 1
         digit = check_digit(f"20{serial}")
         if digit is None:

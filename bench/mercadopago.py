@@ -62,6 +62,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.cae_throughput import create_invoices, discard_cae_messages, percentile, verdict, wake_up
+from bench.cae_throughput import set_up_tenant as set_up_cae_tenant
 from local import logs
 from local.apigateway import ApiGateway, serve
 from local.arca.simulator import ArcaSimulator
@@ -70,7 +71,6 @@ from local.mercadopago.accounts import DEMO
 from local.mercadopago.simulator import MercadoPagoSimulator
 from local.resources import create_all
 from local.runtime import Runtime, function_environment
-from local.seed import ISSUER
 from local.sqs_poller import SqsPoller, failed_ids, lambda_record
 from local.template import Deployment, Stack, load_stack
 
@@ -79,7 +79,6 @@ from local.template import Deployment, Stack, load_stack
 
 WEBHOOK = "MercadoPagoWebhookFunction"
 WORKER = "MercadoPagoWorkerFunction"
-CUIT = "30712345671"
 TARGET_PAID_SECONDS = 10  # issue 11: paid within 10 s of paying at the checkout
 MERCADOPAGO_TIMEOUT_SECONDS = 22  # what Mercado Pago waits for the webhook's answer
 PENDING_SECONDS = 3.0  # a pending payment is approved this long after
@@ -240,35 +239,12 @@ def powertools_time(text: str) -> float:
 
 
 def set_up_tenant(embedded: Embedded, customer_count: int):
-    """Tenant, issuer, point of sale 5, certificate through the simulator's CA, the customers, and the Mercado Pago
-    connection (test mode, the demo seller) whose webhook URL is the local gateway's."""
-    from billing.domain.modes import Mode
-    from billing.domain.tax_ids import check_digit
-    from billing.domain.tenancy import Scope
-    from billing.schemas.customers import CustomerCreate
+    """The CAE bench's tenant (issuer, point of sale 5, certificate, customers) and its Mercado Pago connection
+    (test mode, the demo seller) whose webhook URL is the local gateway's."""
     from billing.schemas.mercadopago import MercadoPagoSetupInput
-    from billing.schemas.setup import CertificateUpload, CsrCreate, IssuerInput, PointOfSaleInput
-    from billing.services import customers, mercadopago_setup, setup, tenants
+    from billing.services import mercadopago_setup
 
-    tenant = tenants.create_tenant("Demo SRL", CUIT)
-    scope = Scope(tenant.tenant_id, Mode.TEST)
-    setup.put_issuer(scope, IssuerInput(**ISSUER))
-    setup.create_point_of_sale(scope, PointOfSaleInput(number=5))
-    csr = setup.create_csr(scope, CsrCreate()).csr
-    setup.put_certificate(scope, CertificateUpload(certificate=embedded.arca.ca.sign_csr(csr)))
-    ids, serial = [], 10_000_000
-    while len(ids) < customer_count:
-        serial += 1
-        digit = check_digit(f"20{serial}")
-        if digit is None:
-            continue
-        body = {
-            "name": f"Cliente {len(ids) + 1}",
-            "document_type": "CUIT",
-            "document_number": f"20{serial}{digit}",
-            "iva_condition": "responsable_inscripto",
-        }
-        ids.append(customers.create_customer(scope, CustomerCreate(**body)).id)
+    scope, ids = set_up_cae_tenant(embedded.arca, customer_count)
     connection = {k: DEMO[k] for k in ("access_token", "public_key", "webhook_secret")}
     mercadopago_setup.put_setup(scope, MercadoPagoSetupInput(**connection, auto_link=False), embedded.api_url)
     return scope, ids
