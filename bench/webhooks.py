@@ -21,7 +21,6 @@ every endpoint acknowledged every event exactly once, every signature verified.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -30,9 +29,10 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bench.cae_throughput import ROOT, percentile
+from bench.cae_throughput import percentile
 from local import logs
 from local.aws import start_moto
+from local.handlers import Context, load_handler_module
 from local.resources import create_all
 from local.runtime import function_environment
 from local.stream_poller import lambda_record, matches
@@ -100,27 +100,7 @@ class Receivers:
         return f"http://127.0.0.1:{self.servers[index].server_address[1]}/hooks"
 
 
-def load(name: str):
-    """A function's app.py as Lambda loads it: its own directory first on the path."""
-    directory = ROOT / "functions" / name
-    sys.path.insert(0, str(directory))
-    try:
-        spec = importlib.util.spec_from_file_location(f"function_{name}", directory / "app.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(directory))
-    return module
-
-
-class Context:
-    function_name = "bench"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    aws_request_id = "bench"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
+BENCH_CONTEXT = Context("bench", 60_000)
 
 
 def stream_feeder(stack, stop: threading.Event) -> threading.Thread:
@@ -129,7 +109,7 @@ def stream_feeder(stack, stop: threading.Event) -> threading.Thread:
 
     mapping = stack.streams[0]
     filters = [json.loads(f) for f in mapping.filters]
-    dispatcher = load("event_dispatcher")
+    dispatcher = load_handler_module("event_dispatcher")
 
     def run():
         streams = boto3.client("dynamodbstreams")
@@ -149,7 +129,7 @@ def stream_feeder(stack, stop: threading.Event) -> threading.Thread:
                 records = [lambda_record(r, arn, "us-east-1") for r in answer["Records"]]
                 records = [r for r in records if any(matches(f, r) for f in filters)]
                 if records:
-                    dispatcher.handler({"Records": records}, Context())
+                    dispatcher.handler({"Records": records}, BENCH_CONTEXT)
                 iterators[shard_id] = answer.get("NextShardIterator")
                 got += len(answer["Records"])
             if not got:
@@ -165,7 +145,7 @@ def sender_poller(stack, stop: threading.Event) -> threading.Thread:
     import boto3
 
     queue = stack.resource("WebhookQueue")
-    sender = load("webhook_sender")
+    sender = load_handler_module("webhook_sender")
 
     def run():
         sqs = boto3.client("sqs")
@@ -176,7 +156,9 @@ def sender_poller(stack, stop: threading.Event) -> threading.Thread:
             if not messages:
                 continue
             records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in messages]
-            failed = {f["itemIdentifier"] for f in sender.handler({"Records": records}, Context())["batchItemFailures"]}
+            failed = {
+                f["itemIdentifier"] for f in sender.handler({"Records": records}, BENCH_CONTEXT)["batchItemFailures"]
+            }
             done = [m for m in messages if m["MessageId"] not in failed]
             if done:
                 sqs.delete_message_batch(
