@@ -1,10 +1,13 @@
-// Nueva factura: client, lines, the totals the server computes (POST /v1/invoices/preview), then Emitir and follow the
-// voucher to its CAE. Nothing typed is lost on an error; one Idempotency-Key per voucher makes a retry safe.
+// Nueva factura: client, lines (typed or picked from the items), the totals the server computes (POST
+// /v1/invoices/preview), then Emitir and follow the voucher to its CAE. Nothing typed is lost on an error; one
+// Idempotency-Key per voucher makes a retry safe. With ?nota=inv_... it is a credit note for that invoice: its
+// customer, point of sale and lines copied (the whole amount; lines can be lowered or removed for a partial one).
 import { api, listAll, newIdempotencyKey } from "../api.js";
 import { field, h, options, replace } from "../dom.js";
 import { date, money, parseAmount, todayAR } from "../format.js";
 import { L } from "../i18n.js";
 import { concepts, vatRates, voucherType } from "../labels.js";
+import { hasPlaceholders, resolvePlaceholders } from "../placeholders.js";
 import { alertBox, announce, busy, clearErrors, heading, showError } from "../ui.js";
 import { arcaCell, openPdf } from "./billing.js";
 import { newCustomerForm } from "./customer-form.js";
@@ -19,6 +22,17 @@ export default {
   async render(main, { query }) {
     let stopped = false;
     let idempotencyKey = newIdempotencyKey();
+    let credited = null; // the invoice a credit note is for
+    const languages = new Map(); // customer id -> the language its documents (and placeholders) are in
+    const catalogue = new Map(); // item id -> item
+    const item = h("select", { name: "item" }, h("option", { value: "" }, L("Elegí un ítem", "Choose an item")));
+    const addItem = h("button", { type: "button", class: "secondary", onclick: () => pickItem() }, L("Agregar ítem", "Add item"));
+    item.id = "item-pick";
+    item.setAttribute("aria-describedby", "item-pick-hint");
+    const picker = h("div", null, h("div", { class: "item-picker" }, field(L("Ítem del catálogo", "Catalogue item"), item), addItem),
+      h("p", { class: "hint", id: "item-pick-hint" }, L(
+        "Completa descripción, precio, IVA y unidad. Los marcadores ([current month]…) se reemplazan con el período de servicio, o con la fecha de hoy, en el idioma del cliente.",
+        "Fills in description, price, VAT and unit. Placeholders ([current month]…) are replaced from the service period, or today's date, in the customer's language.")));
     const customer = h("select", { name: "customer", required: true }, h("option", { value: "" }, L("Elegí un cliente", "Choose a customer")));
     const pointOfSale = h("select", { name: "point_of_sale" });
     const concept = h("select", { name: "concept" }, options(concepts(), "products"));
@@ -43,6 +57,7 @@ export default {
         newCustomerForm((created) => {
           customer.append(h("option", { value: created.id }, `${created.name}${created.document_number ? ` (${created.document_number})` : ""}`));
           customer.value = created.id;
+          languages.set(created.id, created.language);
           announce(L(`Cliente ${created.name} creado y elegido.`, `Customer ${created.name} created and chosen.`));
           schedulePreview();
         })),
@@ -53,7 +68,7 @@ export default {
           field(L("Vencimiento del pago", "Payment due"), paymentDue, { param: "payment_due",
             hint: L("Si lo dejás vacío, se usan los días de pago del cliente.", "Empty: the customer's payment terms.") })),
         servicePeriod, letter),
-      h("fieldset", null, h("legend", null, L("Líneas", "Lines")),
+      h("fieldset", null, h("legend", null, L("Líneas", "Lines")), picker,
         h("div", { class: "table-wrap" }, h("table", { class: "lines" },
           h("thead", null, h("tr", null, ...[L("Descripción", "Description"), L("Cantidad", "Quantity"), L("Unidad", "Unit"),
             L("Precio unitario", "Unit price"), L("IVA %", "VAT %"), L("Importe neto", "Net amount"), ""].map((t) => h("th", { scope: "col" }, t)))),
@@ -80,12 +95,46 @@ export default {
         cell(h("input", { name: "quantity", inputmode: "decimal", value: values.quantity || "1", size: 6 }), [L("Cantidad", "Quantity"), L(`Cantidad de la línea ${index + 1}`, `Line ${index + 1} quantity`)], `${p}.quantity`),
         cell(h("input", { name: "unit", value: values.unit || "", size: 6 }), [L("Unidad", "Unit"), L(`Unidad de la línea ${index + 1}`, `Line ${index + 1} unit`)], `${p}.unit`),
         cell(h("input", { name: "unit_price", inputmode: "decimal", value: values.unit_price || "", size: 10 }), [L("Precio unitario", "Unit price"), L(`Precio unitario de la línea ${index + 1}`, `Line ${index + 1} unit price`)], `${p}.unit_price`),
-        cell(h("select", { name: "vat_rate" }, options(vatRates(), "21")), [L("IVA %", "VAT %"), L(`IVA de la línea ${index + 1}`, `Line ${index + 1} VAT`)], `${p}.vat_rate`),
+        cell(h("select", { name: "vat_rate" }, options(vatRates(), values.vat_rate ?? "21")), [L("IVA %", "VAT %"), L(`IVA de la línea ${index + 1}`, `Line ${index + 1} VAT`)], `${p}.vat_rate`),
         h("td", { class: "num line-net" }, "—"),
         h("td", null, h("button", { type: "button", class: "link", "aria-label": L(`Quitar la línea ${index + 1}`, `Remove line ${index + 1}`),
           onclick: () => { if (lines.children.length > 1) { row.remove(); renumber(); schedulePreview(); } } }, L("Quitar", "Remove"))));
+      if (values.template) row.dataset.template = values.template;
       lines.append(row);
       return row;
+    }
+
+    /** The billed period placeholders are read from: the service period when there is one, else today. */
+    function billedPeriod() {
+      if (concept.value !== "products" && serviceStart.value && serviceEnd.value) return [serviceStart.value, serviceEnd.value];
+      const today = todayAR();
+      return [today, today];
+    }
+    const resolve = (template) => resolvePlaceholders(template, ...billedPeriod(), languages.get(customer.value) || "es");
+    /** Lines from an item with placeholders follow the period and the customer until their description is typed over. */
+    function resolveTemplates() {
+      for (const row of lines.querySelectorAll("tr[data-template]")) row.querySelector("[name=description]").value = resolve(row.dataset.template);
+    }
+    function pickItem() {
+      const chosen = catalogue.get(item.value);
+      if (!chosen) {
+        item.focus();
+        announce(L("Elegí un ítem primero.", "Choose an item first."));
+        return;
+      }
+      const values = {
+        description: resolve(chosen.description), quantity: "1", unit: chosen.unit || "",
+        unit_price: chosen.unit_price.replace(".", ","), vat_rate: chosen.vat_rate ?? "",
+        template: hasPlaceholders(chosen.description) ? chosen.description : null,
+      };
+      const last = lines.lastElementChild;
+      // An untouched last line is taken by the item rather than left empty above it.
+      if (last && !last.querySelector("[name=description]").value.trim() && !last.querySelector("[name=unit_price]").value.trim()) last.remove();
+      const row = addLine(values);
+      item.value = "";
+      row.querySelector("[name=quantity]").focus();
+      announce(L(`Línea agregada: ${values.description}.`, `Line added: ${values.description}.`));
+      schedulePreview();
     }
     function renumber() {
       [...lines.children].forEach((row, i) => {
@@ -96,6 +145,7 @@ export default {
 
     function body() {
       return {
+        ...(credited ? { kind: "credit_note", associated_vouchers: [{ invoice: credited.id }] } : {}),
         customer: customer.value, point_of_sale: Number(pointOfSale.value), concept: concept.value,
         service_start: concept.value === "products" ? null : serviceStart.value || null,
         service_end: concept.value === "products" ? null : serviceEnd.value || null,
@@ -157,6 +207,10 @@ export default {
     }
 
     concept.addEventListener("change", () => (servicePeriod.hidden = concept.value === "products"));
+    for (const control of [concept, serviceStart, serviceEnd, customer]) control.addEventListener("change", resolveTemplates);
+    lines.addEventListener("input", (event) => {
+      if (event.target.name === "description") delete event.target.closest("tr").dataset.template; // typed over: it is the user's text now
+    });
     form.addEventListener("input", (event) => { if (!event.target.closest(".new-customer")) schedulePreview(); });
     form.addEventListener("change", (event) => { if (!event.target.closest(".new-customer")) schedulePreview(); });
     form.addEventListener("submit", (event) => {
@@ -204,16 +258,29 @@ export default {
         const pdfButton = h("button", { type: "button", class: "secondary", disabled: invoice.pdf_status !== "ready",
           onclick: () => openPdf(invoice, pdfArea) }, invoice.pdf_status === "ready" ? L("Descargar PDF", "Download PDF") : L("Generando PDF…", "Rendering PDF…"));
         actions.append(pdfButton,
-          h("a", { href: `#/cobros/nuevo?cliente=${invoice.customer}&factura=${invoice.id}` }, L("Registrar cobro", "Record payment")),
+          invoice.kind === "credit_note" ? null
+            : h("a", { href: `#/cobros/nuevo?cliente=${invoice.customer}&factura=${invoice.id}` }, L("Registrar cobro", "Record payment")),
+          h("a", { href: `#/facturas/${invoice.id}` }, L("Ver el comprobante", "See the voucher")),
           h("a", { href: "#/facturacion" }, L("Ver en Facturación", "See in Billing")));
       }
       replace(panel, h("h2", null, lead), facts, actions, pdfArea);
     }
 
-    main.append(heading(L("Nueva factura", "New invoice")), form);
-    addLine();
+    const title = heading(L("Nueva factura", "New invoice"));
+    main.append(title, form);
+    // The catalogue loads beside the rest; without it the lines are typed by hand, as before.
+    const items = listAll("/v1/items", { status: "active" }).then((all) => {
+      // The form issues in pesos: an item priced in another currency is billed from its own voucher, not picked here.
+      for (const it of all.filter((i) => i.currency === "PES")) {
+        catalogue.set(it.id, it);
+        item.append(h("option", { value: it.id }, `${it.description} — ${money(it.unit_price)}${it.unit ? ` / ${it.unit}` : ""}`));
+      }
+      if (!catalogue.size) picker.hidden = true;
+    }, () => (picker.hidden = true));
     try {
-      const [customers, points] = await Promise.all([listAll("/v1/customers"), api("GET", "/v1/setup/points-of-sale")]);
+      const [customers, points, note] = await Promise.all([listAll("/v1/customers"), api("GET", "/v1/setup/points-of-sale"),
+        query.nota ? api("GET", `/v1/invoices/${query.nota}`) : null, items]);
+      for (const c of customers) languages.set(c.id, c.language);
       customer.append(...customers.map((c) => h("option", { value: c.id }, `${c.name}${c.document_number ? ` (${c.document_number})` : ""}`)));
       pointOfSale.append(...points.data.filter((p) => p.enabled_for_web_services).map((p) =>
         h("option", { value: p.number }, `${String(p.number).padStart(5, "0")}${p.description ? ` — ${p.description}` : ""}`)));
@@ -222,9 +289,38 @@ export default {
         box.hidden = false;
       }
       if (query.cliente) customer.value = query.cliente;
+      if (note) creditNoteFor(note);
+      else addLine();
     } catch (error) {
+      if (!lines.children.length) addLine();
       box.textContent = error.message;
       box.hidden = false;
+    }
+    /** A credit note for `invoice`: the same customer, point of sale, concept and period, its lines to adjust. */
+    function creditNoteFor(invoice) {
+      credited = invoice;
+      const label = `${voucherType(invoice.voucher_type)} ${invoice.full_number || ""}`.trim();
+      replace(title.querySelector("h1"), L(`Nota de crédito para ${label}`, `Credit note for ${label}`));
+      title.append(h("p", { class: "muted" }, L(
+        "Anula la factura o parte de ella: dejá las líneas como están para el total, o bajá cantidades y precios para una nota parcial. ARCA la autoriza como cualquier comprobante.",
+        "Cancels the invoice or part of it: keep the lines for the whole amount, or lower quantities and prices for a partial note. ARCA authorizes it like any voucher."),
+      " ", h("a", { href: `#/facturas/${invoice.id}` }, L("Volver al comprobante", "Back to the voucher"))));
+      customer.value = invoice.customer;
+      customer.disabled = true;
+      form.querySelector(".new-customer")?.remove();
+      pointOfSale.value = String(invoice.point_of_sale);
+      pointOfSale.disabled = true;
+      concept.value = invoice.concept;
+      serviceStart.value = invoice.service_start || "";
+      serviceEnd.value = invoice.service_end || "";
+      servicePeriod.hidden = invoice.concept === "products";
+      paymentDue.value = invoice.payment_due || invoice.due_date || ""; // ARCA asks a services note for one too
+      picker.hidden = true;
+      const rate = (v) => (v == null ? "" : Number.isNaN(Number(v)) ? v : String(Number(v)));
+      for (const l of invoice.lines) {
+        addLine({ description: l.description, quantity: String(l.quantity).replace(".", ","), unit: l.unit || "",
+          unit_price: String(l.unit_price).replace(".", ","), vat_rate: rate(l.vat_rate) });
+      }
     }
     paymentDue.min = todayAR();
     schedulePreview();
