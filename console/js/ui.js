@@ -28,7 +28,9 @@ export function clearErrors(form) {
 /** The API's error where it belongs: at the field its `param` names, else in the form's alert. */
 export function showError(form, error, box, { focus = true } = {}) {
   clearErrors(form);
-  const control = error.param && [...form.querySelectorAll("[data-param]")].find((el) => el.dataset.param === error.param);
+  // A list's item ("enabled_events[2]") lands on the list when it has no field of its own.
+  const named = (param) => [...form.querySelectorAll("[data-param]")].find((el) => el.dataset.param === param);
+  const control = error.param && (named(error.param) || named(error.param.replace(/\[\d+\]$/, "")));
   if (control) {
     control.setAttribute("aria-invalid", "true");
     const message = document.getElementById(`${control.id}-error`);
@@ -119,3 +121,34 @@ export function confirmDialog(title, text, confirmLabel, extra = null) {
     dialog.showModal();
   });
 }
+
+/**
+ * A list screen's loading: the first page, or the API's message in `box` (the rows shown stay). With `filters`, their
+ * submit loads again and announces `count` (the record count a screen reader hears after filtering).
+ */
+export function listLoader(pages, box, { filters, count } = {}) {
+  const load = async () => {
+    try {
+      box.hidden = true;
+      await pages.first();
+    } catch (error) {
+      box.textContent = error.message;
+      box.hidden = false;
+    }
+  };
+  filters?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    load().then(() => announce(count.textContent));
+  });
+  return load;
+}
+
+/** "3 ítems", "20 ítems en esta página (hay más)": `one` and `many` as [es, en]. */
+export function countText(page, one, many) {
+  const n = page.data.length;
+  const [es, en] = n === 1 ? one : many;
+  return L(`${n} ${es}${page.has_more ? " en esta página (hay más)" : ""}`, `${n} ${en}${page.has_more ? " on this page (more follow)" : ""}`);
+}
+
+/** A table that may scroll sideways on a phone: focusable (and named), so the keyboard can scroll it too. */
+export const scroller = (label, table) => h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": label }, table);

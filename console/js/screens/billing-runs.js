@@ -5,7 +5,7 @@ import { field, h, replace } from "../dom.js";
 import { date, money, timestamp } from "../format.js";
 import { L } from "../i18n.js";
 import { arcaStatus, runOutcome, runReason, runStatus, runTrigger, voucherType } from "../labels.js";
-import { alertBox, announce, badge, busy, heading, pager, showError, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, heading, listLoader, pager, showError, td, th } from "../ui.js";
 
 const PAGE = 20;
 const POLL_MS = 1000;
@@ -57,12 +57,7 @@ export default {
         h("thead", null, h("tr", null, th(L("Creada", "Created")), th(L("Origen", "Trigger")), th(L("Estado", "Status")),
           th(L("Factura al", "Bills as of")), th(L("Facturadas", "Invoiced"), "num"), th(L("Omitidas", "Skipped"), "num"), th(L("Fallidas", "Failed"), "num"))),
         body)), pages.el));
-    try {
-      await pages.first();
-    } catch (error) {
-      box.textContent = error.message;
-      box.hidden = false;
-    }
+    await listLoader(pages, box)();
   },
 };
 
@@ -113,7 +108,7 @@ export const billingRunDetail = {
         const row = h("tr", null, h("td", { colspan: 5, class: "mono" }, id));
         invoices.append(row);
         api("GET", `/v1/invoices/${id}`).then((i) => replace(row,
-          h("td", null, h("a", { href: `#/facturacion?cliente=${i.customer}` }, `${voucherType(i.voucher_type)} ${i.full_number || L("(sin número todavía)", "(no number yet)")}`)),
+          h("td", null, h("a", { href: `#/facturas/${i.id}` }, `${voucherType(i.voucher_type)} ${i.full_number || L("(sin número todavía)", "(no number yet)")}`)),
           td(i.receiver?.name || i.customer), td(period(i.period)), td(money(i.totals.total, i.currency), "num"),
           h("td", null, badge(i.status, arcaStatus(i.status)))), () => {});
       }

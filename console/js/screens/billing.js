@@ -4,7 +4,7 @@ import { field, h, options, replace } from "../dom.js";
 import { date, money } from "../format.js";
 import { L } from "../i18n.js";
 import { arcaStatus, arcaStatuses, linkStatus, paymentStatus, voucherType, voucherTypes } from "../labels.js";
-import { alertBox, announce, badge, busy, heading, pager, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, countText, heading, listLoader, pager, td, th } from "../ui.js";
 
 const PAGE = 20;
 
@@ -76,28 +76,14 @@ export default {
         body.append(h("tr", null, h("td", { colspan: 7, class: "muted" },
           L("No hay comprobantes con estos filtros.", "No vouchers match these filters."))));
       }
-      const n = page.data.length;
-      const text = L(`${n} ${n === 1 ? "comprobante" : "comprobantes"}${page.has_more ? " en esta página (hay más)" : ""}`,
-        `${n} ${n === 1 ? "voucher" : "vouchers"}${page.has_more ? " on this page (more follow)" : ""}`);
-      count.textContent = text;
+      count.textContent = countText(page, ["comprobante", "voucher"], ["comprobantes", "vouchers"]);
       return page;
     });
     main.append(
       heading(L("Facturación", "Billing")),
       h("div", { class: "actions" }, h("a", { href: "#/facturas/nueva" }, L("Nueva factura", "New invoice"))),
       filters, box, count, h("div", { class: "card" }, table, pages.el));
-    const load = async () => {
-      try {
-        await pages.first();
-      } catch (error) {
-        box.textContent = error.message;
-        box.hidden = false;
-      }
-    };
-    filters.addEventListener("submit", (event) => {
-      event.preventDefault();
-      load().then(() => announce(count.textContent));
-    });
+    const load = listLoader(pages, box, { filters, count });
     // The list and the customer picker load side by side; the rows carry their customer's name already.
     const picker = listAll("/v1/customers").then((all) => {
       for (const c of all) {
@@ -111,8 +97,8 @@ export default {
 };
 
 // A link is made again only when the current one cannot be paid any more, or is for another amount (a partial payment).
-const LINK_STALE = new Set(["expired", "rejected", "refunded"]);
-const linkReasons = {
+export const LINK_STALE = new Set(["expired", "rejected", "refunded"]);
+export const linkReasons = {
   invoice_paid: () => L("La factura ya está pagada: no hay nada que cobrar.", "The invoice is paid: nothing is owed."),
   not_payable: () => L("Es una nota de crédito: no se cobra.", "It is a credit note: it is not paid."),
   not_authorized: () => L("ARCA todavía no autorizó esta factura.", "ARCA has not authorized this invoice yet."),
@@ -121,7 +107,7 @@ const linkReasons = {
 };
 
 /** The invoice's Mercado Pago link: its status, open it, copy it. */
-function linkCell(link, number) {
+export function linkCell(link, number) {
   const copy = h("button", { type: "button", class: "link small", "aria-label": L(`Copiar link de pago de ${number}`, `Copy payment link of ${number}`),
     onclick: () => navigator.clipboard.writeText(link.url).then(() => announce(L("Link copiado.", "Link copied.")),
       () => announce(link.url)) }, L("Copiar", "Copy"));
@@ -173,7 +159,7 @@ function row(invoice, names, navigate) {
   } else payment.append("—");
   return h("tr", null,
     td(date(invoice.date || invoice.created_at)),
-    h("td", null, h("div", null, voucherType(invoice.voucher_type)),
+    h("td", null, h("a", { href: `#/facturas/${invoice.id}` }, voucherType(invoice.voucher_type)),
       h("div", { class: "small muted" }, invoice.full_number || L(`PV ${String(invoice.point_of_sale).padStart(5, "0")}, sin número`, `POS ${invoice.point_of_sale}, no number yet`))),
     h("td", null, invoice.receiver?.name || names.get(invoice.customer) || invoice.customer,
       invoice.receiver?.document_number ? h("div", { class: "small muted" }, `${invoice.receiver.document_type} ${invoice.receiver.document_number}`) : null),

@@ -5,7 +5,7 @@ import { field, h, options, replace } from "../dom.js";
 import { money, parseAmount, timestamp } from "../format.js";
 import { L } from "../i18n.js";
 import { itemStatus, vatRates } from "../labels.js";
-import { alertBox, announce, badge, busy, clearErrors, heading, pager, showError, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, clearErrors, countText, heading, listLoader, pager, showError, td, th } from "../ui.js";
 
 const PAGE = 20;
 
@@ -77,9 +77,7 @@ export default {
         h("td", null, badge(item.status === "active" ? "ok" : "muted", itemStatus(item.status))),
         td(timestamp(item.updated_at)))));
       if (!page.data.length) body.append(h("tr", null, h("td", { colspan: 6, class: "muted" }, L("No hay ítems.", "No items."))));
-      const n = page.data.length;
-      count.textContent = L(`${n} ${n === 1 ? "ítem" : "ítems"}${page.has_more ? " en esta página (hay más)" : ""}`,
-        `${n} ${n === 1 ? "item" : "items"}${page.has_more ? " on this page (more follow)" : ""}`);
+      count.textContent = countText(page, ["ítem", "item"], ["ítems", "items"]);
       return page;
     });
     main.append(heading(L("Ítems", "Items")),
@@ -92,20 +90,7 @@ export default {
         h("thead", null, h("tr", null, th(L("Descripción", "Description")), th(L("Precio unitario", "Unit price"), "num"),
           th(L("IVA", "VAT")), th(L("Unidad", "Unit")), th(L("Estado", "Status")), th(L("Actualizado", "Updated")))),
         body)), pages.el));
-    const load = async () => {
-      try {
-        box.hidden = true;
-        await pages.first();
-      } catch (error) {
-        box.textContent = error.message;
-        box.hidden = false;
-      }
-    };
-    filters.addEventListener("submit", (event) => {
-      event.preventDefault();
-      load().then(() => announce(count.textContent));
-    });
-    await load();
+    await listLoader(pages, box, { filters, count })();
   },
 };
 

@@ -5,7 +5,7 @@ import { field, h, options, replace } from "../dom.js";
 import { date, money, timestamp } from "../format.js";
 import { L } from "../i18n.js";
 import { interval, subscriptionStatus, subscriptionStatuses, voucherType } from "../labels.js";
-import { alertBox, announce, badge, busy, confirmDialog, heading, pager, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, confirmDialog, countText, heading, listLoader, pager, td, th } from "../ui.js";
 
 const PAGE = 20;
 const statusBadge = (s) => h("span", null, badge(s.status, subscriptionStatus(s.status)),
@@ -37,9 +37,7 @@ export default {
         td(s.next_billing_date ? date(s.next_billing_date) : "—"),
         td(s.auto_issue ? L("Se emite sola", "Issued automatically") : L("Queda en borrador", "Kept as draft")))));
       if (!page.data.length) body.append(h("tr", null, h("td", { colspan: 6, class: "muted" }, L("No hay suscripciones con este filtro.", "No subscriptions match this filter."))));
-      const n = page.data.length;
-      count.textContent = L(`${n} ${n === 1 ? "suscripción" : "suscripciones"}${page.has_more ? " en esta página (hay más)" : ""}`,
-        `${n} ${n === 1 ? "subscription" : "subscriptions"}${page.has_more ? " on this page (more follow)" : ""}`);
+      count.textContent = countText(page, ["suscripción", "subscription"], ["suscripciones", "subscriptions"]);
       return page;
     });
     main.append(heading(L("Suscripciones", "Subscriptions")),
@@ -52,20 +50,7 @@ export default {
         h("thead", null, h("tr", null, th(L("Cliente", "Customer")), th(L("Estado", "Status")), th(L("Frecuencia", "Interval")),
           th(L("Neto por período", "Net per period"), "num"), th(L("Próxima facturación", "Next billing")), th(L("Emisión", "Issuing")))),
         body)), pages.el));
-    const load = async () => {
-      try {
-        box.hidden = true;
-        await pages.first();
-      } catch (error) {
-        box.textContent = error.message;
-        box.hidden = false;
-      }
-    };
-    filters.addEventListener("submit", (event) => {
-      event.preventDefault();
-      load().then(() => announce(count.textContent));
-    });
-    await load();
+    await listLoader(pages, box, { filters, count })();
   },
 };
 
