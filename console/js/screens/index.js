@@ -15,8 +15,9 @@ import setup from "./setup.js";
 import statement from "./statement.js";
 
 /**
- * A screen whose module is imported on its first visit: monthly billing's screens stay out of the first load (the
- * console's budget is 150 KB uncompressed). Its route, link and title are here; the module exports `render`.
+ * A screen whose module is imported on its first visit: monthly billing's screens, a voucher's detail and the webhooks
+ * stay out of the first load (the console's budget is 150 KB uncompressed). Its route, link and title are here; the
+ * module exports `render`.
  */
 const later = (screen, load) => ({
   ...screen,
@@ -48,8 +49,15 @@ const billingRuns = later({ path: "/corridas", nav: () => L("Corridas", "Billing
 const billingRunDetail = later({ path: "/corridas/:id", title: () => L("Corrida de facturación", "Billing run") },
   () => import("./billing-runs.js").then((m) => m.billingRunDetail));
 
+const invoiceDetail = later({ path: "/facturas/:id", title: () => L("Comprobante", "Voucher") },
+  () => import("./invoice-detail.js").then((m) => m.default));
+const webhooks = later({ path: "/configuracion/webhooks", title: () => L("Webhooks", "Webhooks") },
+  () => import("./webhooks.js").then((m) => m.default));
+const webhookDetail = later({ path: "/configuracion/webhooks/:id", title: () => L("Endpoint de webhooks", "Webhook endpoint") },
+  () => import("./webhooks.js").then((m) => m.webhookDetail));
+
 export const connectScreen = connect;
 export const screens = [
-  billing, balances, invoice, payment, items, itemForm, subscriptions, subscriptionNew, subscriptionDetail,
-  billingRuns, billingRunDetail, setup, help, statement, mercadopagoHelp, connect,
+  billing, balances, invoice, invoiceDetail, payment, items, itemForm, subscriptions, subscriptionNew, subscriptionDetail,
+  billingRuns, billingRunDetail, setup, webhooks, webhookDetail, help, statement, mercadopagoHelp, connect,
 ];

@@ -11,7 +11,7 @@ import { alertBox, announce, busy, clearErrors, heading, showError, td, th } fro
 const ok = (text) => h("div", { class: "alert alert-ok", role: "status" }, text);
 const orNull = async (promise) => promise.catch((error) => (error.status === 404 ? null : Promise.reject(error)));
 
-export const sections = [issuerSection, arcaSection, pointsOfSaleSection, mercadoPagoSection];
+export const sections = [issuerSection, arcaSection, pointsOfSaleSection, mercadoPagoSection, webhooksSection];
 
 export default {
   path: "/configuracion",
@@ -259,4 +259,13 @@ async function mercadoPagoSection() {
         "Could not load this section. Check your connection and reload the page.")));
   }
   return module.default();
+}
+
+/** Webhooks have their own screen (a list, a form, deliveries): here, what they are and the way there. */
+function webhooksSection() {
+  return h("section", { class: "card", id: "webhooks", "aria-labelledby": "webhooks-title" },
+    h("h2", { id: "webhooks-title" }, "Webhooks"),
+    h("p", null, L("Avisos firmados a tu sistema cuando ARCA autoriza o rechaza un comprobante, entra un cobro o corre la facturación mensual.",
+      "Signed notices to your system when ARCA authorizes or rejects a voucher, a payment arrives or the monthly run happens.")),
+    h("div", { class: "actions" }, h("a", { href: "#/configuracion/webhooks" }, L("Endpoints de webhooks", "Webhook endpoints"))));
 }
