@@ -243,6 +243,14 @@ def test_arca_rejections_show_arcas_codes_and_server_failures_keep_the_form(page
         simulator(devstack, "faults", {"latency_seconds": 0})
         simulator(devstack, "settings", {"rates": rates})
     look(page, shots, "10-billing-rejected")
+    row.get_by_role("link", name=re.compile("^Factura")).click()  # the detail: ARCA's codes, and a way out
+    messages = page.get_by_role("region", name="ARCA")
+    expect(messages.get_by_role("row").filter(has_text="10119")).to_contain_text("Error")
+    page.get_by_role("button", name="Borrar").click()
+    look(page, shots, "10b-rejected-delete-dialog")
+    page.get_by_role("dialog").get_by_role("button", name="Borrar").click()
+    expect(page.get_by_role("heading", name="Facturación", level=1)).to_be_visible()
+    assert api(devstack, "GET", f"/v1/invoices?customer={customer['id']}", key)["data"] == []
 
     page.get_by_role("navigation").get_by_role("link", name="Nueva factura").click()
     page.get_by_label("Cliente", exact=True).select_option(customer["id"])
@@ -701,7 +709,7 @@ def test_a_voucher_and_a_webhook_endpoint_at_phone_width(browser, devstack, shot
                    "document_number": "20333222117", "iva_condition": "responsable_inscripto"})  # fmt: skip
     invoice = api(devstack, "POST", "/v1/invoices", key, {**CONTRACT, "customer": customer["id"]})
     endpoint = api(devstack, "POST", "/v1/webhook-endpoints", key,
-                   {"url": "http://127.0.0.1:9/phone", "enabled_events": ["*"]})  # fmt: skip
+                   {"url": "http://127.0.0.1:9/phone", "enabled_events": ["billing_run.completed"]})  # fmt: skip
     context = browser.new_context(base_url=devstack.api_url, locale="es-AR", viewport={"width": 390, "height": 844},
                                   timezone_id="America/Argentina/Buenos_Aires")  # fmt: skip
     page = context.new_page()
@@ -714,6 +722,7 @@ def test_a_voucher_and_a_webhook_endpoint_at_phone_width(browser, devstack, shot
     expect(page.get_by_role("link", name="http://127.0.0.1:9/phone")).to_be_visible()
     look(page, shots, "40-phone-webhooks")
     page.goto(f"/#/configuracion/webhooks/{endpoint['id']}")
-    expect(page.get_by_role("heading", name="Entregas")).to_be_visible()
+    expect(page.get_by_role("heading", name="http://127.0.0.1:9/phone", level=1)).to_be_visible()
+    expect(page.get_by_role("region", name="Datos")).to_contain_text("billing_run.completed")
     look(page, shots, "41-phone-webhook-endpoint")
     context.close()

@@ -149,13 +149,22 @@ export const webhookDetail = {
     let endpoint;
     const pages = pager(async (after) => {
       const page = await api("GET", `/v1/webhook-endpoints/${params.id}/deliveries`, { query: { limit: PAGE, starting_after: after, status: status.value } });
-      replace(deliveries, page.data.map(deliveryRow));
+      replace(deliveries, page.data.map((d) => deliveryRow(d)));
       if (!page.data.length) deliveries.append(h("tr", null, h("td", { colspan: 5, class: "muted" }, L("Sin entregas con este filtro.", "No deliveries match this filter."))));
       count.textContent = countText(page, ["entrega", "delivery"], ["entregas", "deliveries"]);
       return page;
     });
 
 
+    let first; // the screen is drawn once the endpoint is here: no empty facts and nameless buttons meanwhile
+    try {
+      first = await api("GET", `/v1/webhook-endpoints/${params.id}`);
+    } catch (error) {
+      box.textContent = error.status === 404 ? L("No existe ese endpoint en este modo.", "There is no such endpoint in this mode.") : error.message;
+      box.hidden = false;
+      main.append(h("div", { class: "heading" }, title), back(), box);
+      return;
+    }
     main.append(h("div", { class: "heading" }, title), back(), box, secret, done,
       h("section", { class: "card", "aria-labelledby": "endpoint-facts" }, h("h2", { id: "endpoint-facts" }, L("Datos", "Details")), facts,
         h("div", { class: "actions" }, toggle, rotate, remove)),
@@ -216,6 +225,7 @@ export const webhookDetail = {
 
     toggle.addEventListener("click", () => busy(toggle, L("Guardando…", "Saving…"), async () => {
       box.hidden = true;
+      replace(secret); // a secret shown before stays shown only until the next change
       try {
         draw(await api("PATCH", `/v1/webhook-endpoints/${endpoint.id}`, { body: { enabled: !endpoint.enabled } }));
         said(endpoint.enabled ? L("Endpoint activado: vuelve a recibir eventos.", "Endpoint enabled: it receives events again.")
@@ -234,6 +244,7 @@ export const webhookDetail = {
       if (!values) return;
       await busy(rotate, L("Generando…", "Making…"), async () => {
         box.hidden = true;
+        done.hidden = true; // the secret panel says what happened
         try {
           const rotated = await api("POST", `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { body: { grace_period_hours: Number(values.grace_period_hours) } });
           replace(secret, secretPanel(rotated.secret, L("Secreto nuevo:", "New secret:")));
@@ -285,12 +296,7 @@ export const webhookDetail = {
         h("td", null, again, out));
       return row;
     }
-    try {
-      draw(await api("GET", `/v1/webhook-endpoints/${params.id}`));
-    } catch (error) {
-      failed(error.status === 404 ? { message: L("No existe ese endpoint en este modo.", "There is no such endpoint in this mode.") } : error);
-      return;
-    }
+    draw(first);
     await listLoader(pages, deliveriesBox, { filters, count })();
   },
 };
