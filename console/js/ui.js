@@ -152,3 +152,22 @@ export function countText(page, one, many) {
 
 /** A table that may scroll sideways on a phone: focusable (and named), so the keyboard can scroll it too. */
 export const scroller = (label, table) => h("div", { class: "table-wrap", tabindex: "0", role: "group", "aria-label": label }, table);
+
+/**
+ * A form that sends to the API: on submit, `work()` runs with the button busy; the API's error lands at its field
+ * (or in `box`). A field the API refused stays marked until it is changed, not until the next submit.
+ */
+export function submitter(form, button, busyLabel, work, box) {
+  form.addEventListener("input", (event) => { if (event.target.getAttribute("aria-invalid")) clearErrors(form); });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(button, busyLabel, async () => {
+      clearErrors(form);
+      try {
+        await work();
+      } catch (error) {
+        showError(form, error, box);
+      }
+    });
+  });
+}

@@ -5,7 +5,7 @@ import { field, h, options, replace } from "../dom.js";
 import { money, parseAmount, timestamp } from "../format.js";
 import { L } from "../i18n.js";
 import { itemStatus, vatRates } from "../labels.js";
-import { alertBox, announce, badge, busy, clearErrors, countText, heading, listLoader, pager, showError, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, countText, heading, listLoader, pager, showError, submitter, td, th } from "../ui.js";
 
 const PAGE = 20;
 
@@ -159,30 +159,20 @@ export const itemForm = {
         vat_rate: vat.value || null, unit: unit.value.trim() || null, currency: currency.value.trim().toUpperCase() || "PES",
       };
     };
-    // A field the API refused is marked until it is changed, not until the next submit.
-    form.addEventListener("input", (event) => { if (event.target.getAttribute("aria-invalid")) clearErrors(form); });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
+    submitter(form, submit, L("Guardando…", "Saving…"), async () => {
       saved.hidden = true;
-      busy(submit, L("Guardando…", "Saving…"), async () => {
-        clearErrors(form);
-        try {
-          if (creating) {
-            const created = await api("POST", "/v1/items", { body: body(), idempotencyKey });
-            idempotencyKey = newIdempotencyKey();
-            announce(L(`Ítem ${created.description} creado.`, `Item ${created.description} created.`));
-            navigate("/items");
-          } else {
-            fill(await api("PATCH", `/v1/items/${item.id}`, { body: body() }));
-            saved.textContent = L("Cambios guardados. Las suscripciones nuevas usan estos valores; las que ya existen conservan los suyos.",
-              "Changes saved. New subscriptions use these values; existing ones keep theirs.");
-            saved.hidden = false;
-          }
-        } catch (error) {
-          showError(form, error, box);
-        }
-      });
-    });
+      if (creating) {
+        const created = await api("POST", "/v1/items", { body: body(), idempotencyKey });
+        idempotencyKey = newIdempotencyKey();
+        announce(L(`Ítem ${created.description} creado.`, `Item ${created.description} created.`));
+        navigate("/items");
+      } else {
+        fill(await api("PATCH", `/v1/items/${item.id}`, { body: body() }));
+        saved.textContent = L("Cambios guardados. Las suscripciones nuevas usan estos valores; las que ya existen conservan los suyos.",
+          "Changes saved. New subscriptions use these values; existing ones keep theirs.");
+        saved.hidden = false;
+      }
+    }, box);
     archive.addEventListener("click", () => busy(archive, L("Archivando…", "Archiving…"), async () => {
       try {
         fill(await api("POST", `/v1/items/${item.id}/archive`));

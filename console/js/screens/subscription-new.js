@@ -5,7 +5,7 @@ import { field, h, options, replace } from "../dom.js";
 import { money, parseAmount, todayAR } from "../format.js";
 import { L } from "../i18n.js";
 import { concepts, intervals, vatRates } from "../labels.js";
-import { alertBox, busy, clearErrors, heading, showError } from "../ui.js";
+import { alertBox, heading, submitter } from "../ui.js";
 import { newCustomerForm } from "./customer-form.js";
 
 export default {
@@ -129,21 +129,11 @@ export default {
       return plan;
     }
 
-    // A field the API refused is marked until it is changed, not until the next submit.
-    form.addEventListener("input", (event) => { if (event.target.getAttribute("aria-invalid")) clearErrors(form); });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      busy(submit, L("Creando…", "Creating…"), async () => {
-        clearErrors(form);
-        try {
-          const created = await api("POST", "/v1/subscriptions", { body: body(), idempotencyKey });
-          idempotencyKey = newIdempotencyKey();
-          navigate(`/suscripciones/${created.id}`);
-        } catch (error) {
-          showError(form, error, box);
-        }
-      });
-    });
+    submitter(form, submit, L("Creando…", "Creating…"), async () => {
+      const created = await api("POST", "/v1/subscriptions", { body: body(), idempotencyKey });
+      idempotencyKey = newIdempotencyKey();
+      navigate(`/suscripciones/${created.id}`);
+    }, box);
 
     main.append(heading(L("Nueva suscripción", "New subscription")),
       h("p", null, h("a", { href: "#/suscripciones" }, L("← Suscripciones", "← Subscriptions"))), form);

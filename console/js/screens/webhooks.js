@@ -5,7 +5,7 @@ import { api } from "../api.js";
 import { field, h, options, replace } from "../dom.js";
 import { timestamp } from "../format.js";
 import { L } from "../i18n.js";
-import { alertBox, announce, badge, busy, clearErrors, confirmDialog, countText, heading, listLoader, pager, scroller, showError, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, confirmDialog, countText, heading, listLoader, pager, scroller, submitter, td, th } from "../ui.js";
 
 const PAGE = 20;
 const EVENT_TYPES = () => [
@@ -93,25 +93,16 @@ export default {
           "In live mode, https:// and a public address. In test mode http:// and localhost too.") })),
         field(L("Descripción (opcional)", "Description (optional)"), description, { param: "description" })),
       eventPicker(), h("div", { class: "actions" }, submit));
-    form.addEventListener("input", (event) => { if (event.target.getAttribute("aria-invalid")) clearErrors(form); });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      busy(submit, L("Creando…", "Creating…"), async () => {
-        clearErrors(form);
-        try {
-          // No Idempotency-Key: the API does not keep secrets for replays; a doubtful create shows in the list below.
-          const endpoint = await api("POST", "/v1/webhook-endpoints", {
-            body: { url: url.value.trim(), enabled_events: chosenEvents(form), description: description.value.trim() || null },
-          });
-          replace(created, secretPanel(endpoint.secret, L(`Endpoint creado. Su secreto de firma es:`, `Endpoint created. Its signing secret is:`)));
-          form.reset();
-          form.querySelector("input[value='*']").dispatchEvent(new Event("change"));
-          await load();
-          created.querySelector("button").focus();
-        } catch (error) {
-          showError(form, error);
-        }
+    submitter(form, submit, L("Creando…", "Creating…"), async () => {
+      // No Idempotency-Key: the API does not keep secrets for replays; a doubtful create shows in the list above.
+      const endpoint = await api("POST", "/v1/webhook-endpoints", {
+        body: { url: url.value.trim(), enabled_events: chosenEvents(form), description: description.value.trim() || null },
       });
+      replace(created, secretPanel(endpoint.secret, L("Endpoint creado. Su secreto de firma es:", "Endpoint created. Its signing secret is:")));
+      form.reset();
+      form.querySelector("input[value='*']").dispatchEvent(new Event("change"));
+      await load();
+      created.querySelector("button").focus();
     });
 
     main.append(heading("Webhooks"),
@@ -193,26 +184,23 @@ export const webhookDetail = {
       toggle.textContent = e.enabled ? L("Desactivar", "Disable") : L("Activar", "Enable");
       drawEditor(e);
     }
+    // The editor's fields are made once; a new state of the endpoint refills them and its event types.
+    const editUrl = h("input", { name: "url", type: "url" });
+    const editDescription = h("input", { name: "description", maxlength: 200 });
+    const save = h("button", { type: "submit" }, L("Guardar cambios", "Save changes"));
+    const picked = h("div");
+    editor.append(alertBox(),
+      h("div", { class: "grid" }, wide(field("URL", editUrl, { param: "url" })), field(L("Descripción", "Description"), editDescription, { param: "description" })),
+      picked, h("div", { class: "actions" }, save));
+    submitter(editor, save, L("Guardando…", "Saving…"), async () => {
+      draw(await api("PATCH", `/v1/webhook-endpoints/${endpoint.id}`, {
+        body: { url: editUrl.value.trim(), description: editDescription.value.trim() || null, enabled_events: chosenEvents(editor) } }));
+      said(L("Cambios guardados.", "Changes saved."));
+    });
     function drawEditor(e) {
-      const url = h("input", { name: "url", type: "url", value: e.url });
-      const description = h("input", { name: "description", value: e.description || "", maxlength: 200 });
-      const save = h("button", { type: "submit" }, L("Guardar cambios", "Save changes"));
-      replace(editor, alertBox(),
-        h("div", { class: "grid" }, wide(field("URL", url, { param: "url" })), field(L("Descripción", "Description"), description, { param: "description" })),
-        eventPicker(e.enabled_events), h("div", { class: "actions" }, save));
-      editor.onsubmit = (event) => {
-        event.preventDefault();
-        busy(save, L("Guardando…", "Saving…"), async () => {
-          clearErrors(editor);
-          try {
-            draw(await api("PATCH", `/v1/webhook-endpoints/${e.id}`, {
-              body: { url: url.value.trim(), description: description.value.trim() || null, enabled_events: chosenEvents(editor) } }));
-            said(L("Cambios guardados.", "Changes saved."));
-          } catch (error) {
-            showError(editor, error);
-          }
-        });
-      };
+      editUrl.value = e.url;
+      editDescription.value = e.description || "";
+      replace(picked, eventPicker(e.enabled_events));
     }
     function said(text) {
       done.textContent = text;
