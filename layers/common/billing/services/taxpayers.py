@@ -147,10 +147,10 @@ def lookup_many(scope: Scope, numbers: list[str]) -> dict[str, Lookup | Exceptio
     if len(numbers) <= 1:
         return {number: answer(scope, number) for number in numbers}
     now = now_ar()
-    if any(_must_ask(scope, number, now) for number in numbers):
-        with contextlib.suppress(ArcaError):  # each lookup then meets it, and answers as it would alone
-            connect(scope, A5_SERVICE).ticket()
     with ThreadPoolExecutor(min(ASKED_AT_ONCE, len(numbers))) as pool:
+        if any(pool.map(lambda number: _must_ask(scope, number, now), numbers)):
+            with contextlib.suppress(ArcaError):  # each lookup then meets it, and answers as it would alone
+                connect(scope, A5_SERVICE).ticket()
         return dict(zip(numbers, pool.map(lambda number: answer(scope, number), numbers), strict=True))
 
 
