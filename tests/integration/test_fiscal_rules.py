@@ -179,6 +179,27 @@ def test_a_run_of_vouchers_checks_each_date_against_those_it_prepared_before(ten
     prepare_invoice(scope, InvoiceCreate(**body, date=today - timedelta(days=1)), lookups)
 
 
+def test_a_voucher_alike_to_one_prepared_before_is_a_copy_checked_against_the_numbering_again(tenant):
+    """A run computes alike vouchers once (the same body: a copy with its own id), but each copy's date is checked
+    again: a later voucher of its numbering may have been prepared in between."""
+    from billing.domain.modes import Mode
+    from billing.domain.tenancy import Scope
+    from billing.schemas.invoices import InvoiceCreate
+    from billing.services.invoices import Lookups, prepare_invoice
+
+    scope, today = Scope(tenant.tenant.tenant_id, Mode.TEST), today_ar()
+    lookups = Lookups(scope)
+    body = {**PRODUCTS, "customer": tenant.customer}
+    early = InvoiceCreate(**body, date=today - timedelta(days=2))
+    first, copy = prepare_invoice(scope, early, lookups), prepare_invoice(scope, early, lookups)
+    assert copy.invoice_id != first.invoice_id and copy.document is not first.document
+    assert (copy.document, copy.arca_request, copy.issue_date) == (first.document, first.arca_request, first.issue_date)
+    prepare_invoice(scope, InvoiceCreate(**body, date=today - timedelta(days=1)), lookups)
+    with pytest.raises(InvalidField) as refused:
+        prepare_invoice(scope, early, lookups)
+    assert refused.value.code == "date_before_last_voucher"
+
+
 def services(**fields) -> dict:
     """A services voucher: its window reaches 10 days ahead, whatever the month (products: this month only)."""
     return {**CONTRACT, "payment_due": str(today_ar() + timedelta(days=30)), **fields}

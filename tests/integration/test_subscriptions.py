@@ -164,6 +164,42 @@ def test_two_runs_at_once_make_one_invoice_per_subscription_and_period(tenant):
     assert len(call("GET", "/v1/invoices", key=tenant.test_key, query={"limit": "100"}).body["data"]) == 6
 
 
+def test_a_run_asks_the_registry_once_per_customer_and_alike_periods_get_alike_invoices(tenant, arca):
+    """Subscriptions of a few customers on one plan: ARCA's registry is asked once per customer, not per invoice, and
+    the invoices of one customer's subscriptions are alike but for their own ids and numbers."""
+    from billing.data import taxpayers as registry
+    from local.arca import padron
+
+    body = {"name": "Proveedora", "document_type": "CUIT", "document_number": "30711111111",
+            "iva_condition": "responsable_inscripto"}  # fmt: skip
+    other = call("POST", "/v1/customers", key=tenant.test_key, body=body).body["id"]
+    item = new_item(tenant)["id"]
+    made = {
+        customer: [new_subscription(tenant, customer=customer, lines=[{"item": item}])["id"] for _ in range(3)]
+        for customer in (tenant.customer, other)
+    }
+    scope = Scope(tenant.tenant.tenant_id, "test")
+    for cuit in ("20123456786", "30711111111"):  # checked when the plans were made; a day later, ARCA is asked again
+        entry = registry.read_taxpayer(scope, cuit)
+        registry.save_taxpayer(scope, cuit, entry.value, entry.fetched_at - timedelta(days=2), 2_000_000_000)
+    down = arca.faults.inject("http_503", service=padron.A5, times=6)  # enough for one call per invoice
+
+    fire_schedule()
+    run_billing()
+    run_worker()
+    assert down.times == 4  # one call per customer
+    for subscriptions in made.values():
+        alike = [invoice for subscription in subscriptions for invoice in invoices_of(tenant, subscription)]
+        assert len({invoice["id"] for invoice in alike}) == len({invoice["number"] for invoice in alike}) == 3
+        assert {invoice["status"] for invoice in alike} == {"authorized"}
+        assert {invoice["subscription"] for invoice in alike} == set(subscriptions)
+        for field in ("customer", "receiver", "receiver_check", "lines", "totals", "date", "service_start", "period"):
+            assert all(invoice[field] == alike[0][field] for invoice in alike), field
+        assert alike[0]["receiver_check"]["status"] == "skipped"  # the cache's last answer, noted as such
+    [run] = runs(tenant)
+    assert run["invoiced"] == 6
+
+
 def test_a_worker_killed_half_way_is_redelivered_and_finishes_without_doubles(tenant, arca):
     made = [new_subscription(tenant, start_date=add_months(this_month(), -2).isoformat())["id"] for _ in range(5)]
     fire_schedule()

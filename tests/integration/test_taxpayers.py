@@ -205,3 +205,24 @@ def test_a_ticket_the_registry_rejects_is_renewed_once(tenant, arca):
     again = lookup(tenant, EXENTO)
     assert again.status == 200, again.body
     assert arca.tickets.issued == 1  # the new one, for the same service
+
+
+def test_many_lookups_at_once_log_in_once_and_each_keeps_its_own_answer(tenant, arca):
+    """What a billing run asks about its customers: one WSAA login, one registry call per CUIT, and each number's own
+    answer or error, as lookup() alone would give it."""
+    from billing.domain.errors import InvalidField, NotFound
+    from billing.services import taxpayers
+
+    scope = Scope(tenant.tenant.tenant_id, Mode.TEST)
+    arca_tickets._memory.clear()
+    calls, logins = arca.padron.calls, arca.tickets.issued
+    answers = taxpayers.lookup_many(scope, [RI, MONOTRIBUTISTA, "20111111112", "12", RI, "30.123.456"])
+    assert list(answers) == [RI, MONOTRIBUTISTA, "20111111112", "12", "30.123.456"]
+    assert answers[RI].taxpayer.name == "PROVEEDORA DEL SUR SA"
+    assert answers[MONOTRIBUTISTA].taxpayer.iva_condition == "monotributo"
+    assert answers["30.123.456"].taxpayer.tax_id == CONSUMIDOR  # a DNI through A13, as lookup() resolves it
+    assert isinstance(answers["20111111112"], NotFound) and isinstance(answers["12"], InvalidField)
+    assert arca.padron.calls == calls + 5  # three CUITs, the DNI (A13) and its CUIT; the invalid number never asked
+    assert arca.tickets.issued - logins == 2  # A5's ticket once for all of them, and A13's for the DNI
+    again = taxpayers.lookup_many(scope, [RI, MONOTRIBUTISTA])
+    assert all(found.cached for found in again.values()) and arca.padron.calls == calls + 5

@@ -30,7 +30,7 @@ from billing.services.tenants import get_tenant
 # A mistyped start date must not issue years of invoices: past this many periods in one run, the rest waits
 # until someone looks (POST /v1/subscriptions/{id}/resume).
 MAX_PERIODS_PER_RUN = int(os.environ.get("BILLING_MAX_PERIODS_PER_RUN", "3"))
-CHUNK = 25  # subscriptions read, prepared and written together (one transaction per round)
+CHUNK = 4 * store.MAX_PER_TRANSACTION  # subscriptions read and prepared together, written a full transaction at a time
 CONFLICT_RETRIES = 3
 
 
@@ -100,7 +100,7 @@ def run_pass(scope: Scope, request: BillingRunRequest, seconds_left: Callable[[]
         if seconds_left() <= 0:
             out_of_time = True
             break
-        lookups.customers.update({c.id: c for c in customers.get_customers(scope, [r.customer_id for r in chunk])})
+        _read_customers(scope, lookups, [record for record in chunk if _may_bill(record, request)])
         billings = [_billing(scope, record, lookups, request, tally) for record in chunk]
         if not _bill_chunk(scope, billings, lookups, request, tally, seconds_left):
             out_of_time = True  # the next pass does this chunk again: what was invoiced is not due any more
@@ -124,11 +124,29 @@ def run_pass(scope: Scope, request: BillingRunRequest, seconds_left: Callable[[]
     return PassResult(invoiced=len(tally.invoices), finished=done, after=after)
 
 
+def _may_bill(record: SubscriptionRecord, request: BillingRunRequest) -> bool:
+    return record.status == "active" and not record.review_required and bool(_due(record, request))
+
+
+def _due(record: SubscriptionRecord, request: BillingRunRequest) -> list[Period]:
+    return subscriptions.due(record, until=request.as_of, up_to_key=request.up_to_period)
+
+
+def _read_customers(scope: Scope, lookups: invoices.Lookups, chunk: list[SubscriptionRecord]) -> None:
+    """The customers of these subscriptions the pass has not read yet, and ARCA's registry about them, together."""
+    unread = list(dict.fromkeys(r.customer_id for r in chunk if r.customer_id not in lookups.customers))
+    if not unread:
+        return
+    found = {customer.id: customer for customer in customers.get_customers(scope, unread)}
+    lookups.customers.update(found)
+    lookups.ask_registry_about(list(found.values()))
+
+
 def _billing(
     scope: Scope, record: SubscriptionRecord, lookups: invoices.Lookups, request: BillingRunRequest, tally: Tally
 ) -> Billing | None:
     """What this pass bills of a subscription, or None (nothing due, paused, held, its customer gone)."""
-    due = subscriptions.due(record, until=request.as_of, up_to_key=request.up_to_period)
+    due = _due(record, request)
     if not due:
         if record.status == "active" and not subscriptions.has_more_periods(record):
             store.set_status(record, "ended")  # its last period is invoiced

@@ -1,5 +1,6 @@
 """Invoices, debit and credit notes: validated and computed here, authorized by the CAE worker, read back."""
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -150,12 +151,16 @@ def _check_credit(scope: Scope, computed: ComputedVoucher, credited: list[Invoic
 def _check_acceptance(scope: Scope, computed: ComputedVoucher, body: InvoiceCreate, lookups: "Lookups") -> None:
     """What ARCA would refuse after a 202: the date against today and the numbering's last voucher, and a given
     foreign rate against ARCA's reference (docs/fiscal-rules.md)."""
-    last = lookups.last_voucher_date(body.point_of_sale, computed.voucher_type)
-    _check_date(computed.concept, body.date, body.allow_future_date, last)
+    _check_numbering_date(computed, body, lookups)
     if body.exchange_rate is not None and computed.currency != PESOS:
         reference = _reference_rate(scope, computed.currency)
         if reference is not None:
             check_reference_rate(computed.exchange_rate, reference, computed.currency)
+
+
+def _check_numbering_date(computed: ComputedVoucher, body: InvoiceCreate, lookups: "Lookups") -> None:
+    last = lookups.last_voucher_date(body.point_of_sale, computed.voucher_type)
+    _check_date(computed.concept, body.date, body.allow_future_date, last)
 
 
 def _check_date(concept: Concept, given: date | None, allow_future: bool, last: str | None) -> None:
@@ -180,8 +185,9 @@ def _reference_rate(scope: Scope, currency: str) -> Decimal | None:
 
 
 class Lookups:
-    """The reads that many invoices of one tenant share (issuer, points of sale, customers), made once each: a
-    billing run prepares thousands of invoices in one pass."""
+    """The reads that many invoices of one tenant share (issuer, points of sale, customers, the registry's answer
+    about each customer), made once each, and the invoices already computed, by body: a billing run prepares
+    thousands of invoices in one pass, most of them alike."""
 
     def __init__(self, scope: Scope):
         self.scope = scope
@@ -189,6 +195,8 @@ class Lookups:
         self._issuer: Issuer | None = None
         self._points_of_sale: set[int] = set()
         self._last_dates: dict[tuple[int, int], str | None] = {}
+        self._registry: dict[str, Any] = {}  # a taxpayers.Lookup, or the error the lookup raised
+        self._computed: dict[str, tuple[ComputedVoucher, dict[str, Any]]] = {}
 
     def issuer(self) -> Issuer:
         if self._issuer is None:
@@ -213,12 +221,46 @@ class Lookups:
             self._last_dates[key] = store.last_voucher_date(self.scope, point_of_sale, voucher_type)
         return self._last_dates[key]
 
+    def taxpayer(self, number: str):
+        """ARCA's registry about `number` (services/taxpayers.lookup), asked once."""
+        if number not in self._registry:
+            from billing.services import taxpayers  # loads zeep: only for receivers the registry can tell about
+
+            self._registry[number] = taxpayers.answer(self.scope, number)
+        found = self._registry[number]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def ask_registry_about(self, customers: list) -> None:
+        """The registry asked about these customers all at once rather than one voucher at a time."""
+        from billing.services import taxpayers  # loads zeep: only for receivers the registry can tell about
+
+        numbers = [c.document_number for c in customers if receiver_checks.checks_receiver(c)]
+        self._registry.update(taxpayers.lookup_many(self.scope, [n for n in numbers if n not in self._registry]))
+
+    def computed(self, body: InvoiceCreate) -> tuple[ComputedVoucher, dict[str, Any]] | None:
+        """What an identical body computed to before (its voucher and stored attributes), if one was prepared."""
+        return self._computed.get(_identity(body))
+
+    def remember(self, body: InvoiceCreate, computed: ComputedVoucher, attributes: dict[str, Any]) -> None:
+        if _identity(body) is not None:
+            self._computed[_identity(body)] = (computed, attributes)
+
     def prepared(self, record: InvoiceRecord) -> None:
         """A voucher about to be stored pending with its own date: the next ones of its numbering may not be
         earlier."""
         if record.status == InvoiceStatus.PENDING and record.issue_date:
             key = (int(record.point_of_sale), int(record.voucher_type))
             self._last_dates[key] = max(filter(None, (self.last_voucher_date(*key), record.issue_date)))
+
+
+def _identity(body: InvoiceCreate) -> str | None:
+    """What makes two bodies the same invoice but for its id; None for one that must be computed on its own (a note
+    reads the vouchers it adjusts, an external_id belongs to one voucher only)."""
+    if body.associated_vouchers or body.external_id is not None:
+        return None
+    return body.model_dump_json()
 
 
 def _compute(
@@ -283,8 +325,17 @@ def prepare_invoice(scope: Scope, body: InvoiceCreate, lookups: Lookups | None =
 
 def _prepare(scope: Scope, body: InvoiceCreate, lookups: Lookups | None) -> tuple[InvoiceRecord, list[InvoiceRecord]]:
     lookups = lookups or Lookups(scope)
+    known = lookups.computed(body)
+    if known is not None:  # the same figures and checks; only the numbering's last date may have moved since
+        computed, attributes = known
+        _check_numbering_date(computed, body, lookups)
+        record = store.new_invoice(scope, new_id("inv"), **copy.deepcopy(attributes))
+        lookups.prepared(record)
+        return record, []
     issuer, customer, computed, credited, issue_date = _compute(scope, body, lookups)
-    receiver_check = receiver_checks.check_before_queueing(scope, customer, computed.letter, computed.kind)
+    receiver_check = receiver_checks.check_before_queueing(
+        scope, customer, computed.letter, computed.kind, lookup=lookups.taxpayer
+    )
     request = arca_detail(
         computed,
         doc_type=customer.arca.document_type,
@@ -295,17 +346,18 @@ def _prepare(scope: Scope, body: InvoiceCreate, lookups: Lookups | None) -> tupl
     )
     for name in NUMBER_AND_DATE:  # set when the worker sends it
         request.pop(name)
-    record = store.new_invoice(
-        scope,
-        new_id("inv"),
-        status=InvoiceStatus.DRAFT if body.draft else InvoiceStatus.PENDING,
-        customer_id=customer.id,
-        point_of_sale=body.point_of_sale,
-        voucher_type=computed.voucher_type,
-        issue_date=body.date.isoformat() if body.date else None,
-        document={**mapping.document(body, computed, customer, credited, issuer), "receiver_check": receiver_check},
-        arca_request=mapping.text(request),
-    )
+    attributes = {
+        "status": InvoiceStatus.DRAFT if body.draft else InvoiceStatus.PENDING,
+        "customer_id": customer.id,
+        "point_of_sale": body.point_of_sale,
+        "voucher_type": computed.voucher_type,
+        "issue_date": body.date.isoformat() if body.date else None,
+        "document": {**mapping.document(body, computed, customer, credited, issuer), "receiver_check": receiver_check},
+        "arca_request": mapping.text(request),
+    }
+    if not credited:
+        lookups.remember(body, computed, copy.deepcopy(attributes))
+    record = store.new_invoice(scope, new_id("inv"), **attributes)
     lookups.prepared(record)
     return record, credited
 

@@ -5,6 +5,7 @@ check is skipped and the voucher carries a note saying so. Only a receiver the r
 stops the voucher, with a 422 naming the ARCA code it avoids.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from billing.domain.calendar import timestamp
@@ -18,16 +19,25 @@ from billing.domain.vouchers import Letter, VoucherKind
 _CHECKED_DOCUMENTS = {DocumentType.CUIT, DocumentType.CUIL}
 
 
-def check_before_queueing(scope: Scope, customer, letter: Letter, kind: VoucherKind) -> dict[str, Any] | None:
+def checks_receiver(customer) -> bool:
+    """Whether the registry is asked about this customer (a CUIT or CUIL)."""
+    return DocumentType(customer.document_type) in _CHECKED_DOCUMENTS and bool(customer.document_number)
+
+
+def check_before_queueing(
+    scope: Scope, customer, letter: Letter, kind: VoucherKind, lookup: Callable[[str], Any] | None = None
+) -> dict[str, Any] | None:
     """The note a voucher keeps about its receiver check ({"status": checked|skipped|not_in_registry, ...}), None
-    when the receiver has no CUIT/CUIL to check; raises ReceiverRefused (422) for a receiver ARCA would refuse."""
-    if DocumentType(customer.document_type) not in _CHECKED_DOCUMENTS or not customer.document_number:
+    when the receiver has no CUIT/CUIL to check; raises ReceiverRefused (422) for a receiver ARCA would refuse.
+    `lookup` (a number -> taxpayers.Lookup) answers instead of taxpayers.lookup: a billing run asks once per
+    customer."""
+    if not checks_receiver(customer):
         return None
     from billing.clients.arca.errors import ArcaError  # loads zeep: only for receivers the registry can tell about
     from billing.services import taxpayers
 
     try:
-        found = taxpayers.lookup(scope, customer.document_number)
+        found = (lookup or (lambda number: taxpayers.lookup(scope, number)))(customer.document_number)
     except NotFound:
         return {"status": "not_in_registry", "note": f"ARCA's registry has no {customer.document_number}."}
     except ArcaError as error:

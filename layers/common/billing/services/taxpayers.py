@@ -5,10 +5,12 @@ for an hour. When ARCA cannot be asked, the cache answers what it has, however o
 the caller gets ArcaUnavailable (503 with Retry-After).
 """
 
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from billing.clients.arca.errors import ArcaUnavailable
+from billing.clients.arca.errors import ArcaError, ArcaUnavailable
 from billing.clients.arca.padron import A5_SERVICE, A13_SERVICE, PadronClient, TaxpayerNotFound
 from billing.data import taxpayers as cache
 from billing.domain.calendar import now_ar
@@ -18,6 +20,7 @@ from billing.domain.taxpayers import Taxpayer
 from billing.domain.tenancy import Scope
 from billing.services.arca import connect
 
+ASKED_AT_ONCE = 16  # lookup_many: ARCA answers each call in its own time, so many are in flight together
 FRESH_FOR = timedelta(days=1)
 ABSENT_FRESH_FOR = timedelta(hours=1)
 KEEP_FOR = timedelta(days=30)  # how long a record may stand in for ARCA while it is down
@@ -127,3 +130,34 @@ def lookup(scope: Scope, number: str, *, refresh: bool = False) -> Lookup:
     return Lookup(
         chosen.taxpayer, chosen.fetched_at, chosen.cached, chosen.stale, document=digits, other_tax_ids=others
     )
+
+
+def answer(scope: Scope, number: str) -> Lookup | Exception:
+    """lookup(), or what it raised (for a caller that raises it later, to each voucher of that receiver)."""
+    try:
+        return lookup(scope, number)
+    except Exception as error:
+        return error
+
+
+def lookup_many(scope: Scope, numbers: list[str]) -> dict[str, Lookup | Exception]:
+    """answer() for each number, asked together. When a CUIT's cached answer is not fresh, the registry's WSAA ticket
+    is got first, once, so the lookups in flight do not queue behind one login."""
+    numbers = list(dict.fromkeys(numbers))
+    if len(numbers) <= 1:
+        return {number: answer(scope, number) for number in numbers}
+    now = now_ar()
+    with ThreadPoolExecutor(min(ASKED_AT_ONCE, len(numbers))) as pool:
+        if any(pool.map(lambda number: _must_ask(scope, number, now), numbers)):
+            with contextlib.suppress(ArcaError):  # each lookup then meets it, and answers as it would alone
+                connect(scope, A5_SERVICE).ticket()
+        return dict(zip(numbers, pool.map(lambda number: answer(scope, number), numbers), strict=True))
+
+
+def _must_ask(scope: Scope, number: str, now: datetime) -> bool:
+    """Whether lookup(number) asks ARCA's A5 registry now (a CUIT without a fresh cached answer)."""
+    try:
+        kind, digits = parse_number(number)
+    except InvalidField:
+        return False
+    return kind == "cuit" and not _fresh(cache.read_taxpayer(scope, digits), now)
