@@ -9,13 +9,14 @@ it updates: a put or a delete replaces an item, so the old one can be kept as it
 Queries: moto answers every Query by sorting every item of the table (about 200 ms at 20,000 items), where DynamoDB
 reads one partition; and it reads an index's items as the table's, so a query of an index that projects a few
 attributes stops at 1 MB of whole items where DynamoDB reads 1 MB of index items. Here a query of the table reads
-its partition only, and a query of an index reads the index's items in its partition only, and skips that sort
-(moto sorts what the index query found anyway), and sorts by the attributes' values, as DynamoType compares them,
-instead of through DynamoType's Python comparisons.
+its partition only, and a query of an index reads the index's items in its partition only, from a map of the
+index's partitions that writes keep up to date (moto finds them by looking at every item of the table), and skips
+that sort (moto sorts what the index query found anyway), and sorts by the attributes' values, as DynamoType
+compares them, instead of through DynamoType's Python comparisons.
 
 Items: moto checks DynamoDB's 400 KB item limit as it builds an item, adding up the size of every attribute so far
 each time it adds one, so an item of 25 attributes costs 300 size computations (0.6 ms). Here an item is built and
-then checked once: the same limit, the same error.
+then checked once, and only when its JSON is long enough to break the limit: the same limit, the same error.
 
 Projections: moto turns the whole item into plain JSON once per projected attribute, and back. Here top-level
 attributes are picked as they are, and nested ones converted once per item.
