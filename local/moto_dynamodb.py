@@ -9,13 +9,14 @@ it updates: a put or a delete replaces an item, so the old one can be kept as it
 Queries: moto answers every Query by sorting every item of the table (about 200 ms at 20,000 items), where DynamoDB
 reads one partition; and it reads an index's items as the table's, so a query of an index that projects a few
 attributes stops at 1 MB of whole items where DynamoDB reads 1 MB of index items. Here a query of the table reads
-its partition only, and a query of an index reads the index's items in its partition only, and skips that sort
-(moto sorts what the index query found anyway), and sorts by the attributes' values, as DynamoType compares them,
-instead of through DynamoType's Python comparisons.
+its partition only, and a query of an index reads the index's items in its partition only, from a map of the
+index's partitions that writes keep up to date (moto finds them by looking at every item of the table), and skips
+that sort (moto sorts what the index query found anyway), and sorts by the attributes' values, as DynamoType
+compares them, instead of through DynamoType's Python comparisons.
 
 Items: moto checks DynamoDB's 400 KB item limit as it builds an item, adding up the size of every attribute so far
 each time it adds one, so an item of 25 attributes costs 300 size computations (0.6 ms). Here an item is built and
-then checked once: the same limit, the same error.
+then checked once, and only when its JSON is long enough to break the limit: the same limit, the same error.
 
 Projections: moto turns the whole item into plain JSON once per projected attribute, and back. Here top-level
 attributes are picked as they are, and nested ones converted once per item.
@@ -106,6 +107,7 @@ def install() -> None:
     _install_item_size_check()
     _install_parsed_conditions()
     _install_parsed_updates(backend_class)
+    _install_index_partitions(backend_class)
     _install_single_pass_projection()
     original = backend_class.transact_write_items
 
@@ -186,6 +188,114 @@ def _key_value(value):
     return value.cast_value if value.type == "N" else value.value
 
 
+def _plain(value) -> tuple:
+    """A key attribute's value as a dict key: its type and what DynamoType compares it by."""
+    return value.type, _key_value(value)
+
+
+def _index_names(table) -> set[str]:
+    """The attributes the table's indexes are partitioned by."""
+    return {key["AttributeName"] for index in table.all_indexes() for key in index.schema if key["KeyType"] == "HASH"}
+
+
+class _IndexPartitions:
+    """A table's items by the value of each index's partition key, kept as DynamoDB keeps an index: moto finds an
+    index's items by looking at every item of the table, which grows with the table. Writes mark the keys they touch;
+    a query first brings those keys' places up to date."""
+
+    def __init__(self, table):
+        self.names = _index_names(table)
+        self.partitions: dict[tuple, dict[tuple, object]] = {}  # (attribute, value) -> {item key: item}
+        # item keys are (hash, range) as moto keeps them: DynamoType values, equal as DynamoDB compares keys
+        self.places: dict[tuple, list[tuple]] = {}  # item key -> the (attribute, value) partitions it is in
+        self.touched: set[tuple] = set()
+        for item in _every_item(table):
+            self._place((item.hash_key, item.range_key), item)
+
+    def _place(self, key: tuple, item) -> None:
+        for place in self.places.pop(key, ()):
+            self.partitions[place].pop(key, None)
+        if item is None:
+            return
+        places = [(name, _plain(item.attrs[name])) for name in self.names if name in item.attrs]
+        for place in places:
+            self.partitions.setdefault(place, {})[key] = item
+        if places:
+            self.places[key] = places
+
+    def items(self, table, name: str, value) -> list:
+        for key in self.touched:
+            self._place(key, _stored(table, key))
+        self.touched.clear()
+        return list(self.partitions.get((name, _plain(value)), {}).values())
+
+
+def _every_item(table) -> list:
+    if not table.range_key_attr:
+        return list(table.items.values())
+    return [item for partition_items in table.items.values() for item in partition_items.values()]
+
+
+def _stored(table, key: tuple):
+    """The table's item with that key (moto's own DynamoType key values), or None."""
+    hash_value, range_value = key
+    if range_value is None:
+        return table.items.get(hash_value)
+    return table.items.get(hash_value, {}).get(range_value)
+
+
+def _index_partition(table, name: str, value) -> list:
+    with _LOCK:  # writes are serialized by it, so no key is touched while the places are brought up to date
+        partitions = table.__dict__.get("_index_partitions")
+        if partitions is None:
+            partitions = table._index_partitions = _IndexPartitions(table)
+        return partitions.items(table, name, value)
+
+
+def _touched(table, hash_value, range_value) -> None:
+    partitions = table.__dict__.get("_index_partitions")
+    if partitions is not None:
+        partitions.touched.add((hash_value, range_value))
+
+
+def _table_or_none(backend, table_name: str):
+    try:
+        return backend.get_table(table_name)
+    except Exception:  # moto's own error for a missing table is what the request gets
+        return None
+
+
+def _install_index_partitions(backend_class) -> None:
+    """Every write that changes a table's items marks the key it changed (see _IndexPartitions)."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    put_item, delete_item, update_item = Table.put_item, Table.delete_item, backend_class.update_item
+
+    def putting(self, item_attrs, *args, **kwargs):
+        item = put_item(self, item_attrs, *args, **kwargs)
+        _touched(self, item.hash_key, item.range_key)
+        return item
+
+    def deleting(self, hash_key, range_key, *args, **kwargs):
+        try:
+            return delete_item(self, hash_key, range_key, *args, **kwargs)
+        finally:
+            _touched(self, hash_key, range_key)
+
+    def updating(self, table_name: str, key: dict, *args, **kwargs):  # moto changes the stored item in place
+        try:
+            return update_item(self, table_name, key, *args, **kwargs)
+        finally:  # even when it failed half-way; a request with a bad key or table changed nothing
+            table = _table_or_none(self, table_name)
+            names = [table.hash_key_attr, table.range_key_attr] if table else []
+            if table and all(name is None or name in key for name in names):
+                hash_value, range_value = (DynamoType(key[name]) if name else None for name in names)
+                _touched(table, hash_value, range_value)
+
+    Table.put_item, Table.delete_item, backend_class.update_item = putting, deleting, updating
+
+
 def _install_partition_queries() -> None:
     from moto.dynamodb.models import table as table_module
     from moto.dynamodb.models.table import Table
@@ -200,12 +310,9 @@ def _install_partition_queries() -> None:
         _, partition, index_key = reading
         if index_key is not None:  # an index query: the index's items in its partition (moto checks and sorts them)
             name, value, index = index_key
-            items = self.items.values() if not self.range_key_attr else (
-                item for partition_items in self.items.values() for item in partition_items.values()
-            )  # fmt: skip
             names = _projected(index)
-            found = (item for item in items if _same(item.attrs.get(name), value))
-            return list(found) if names is None else [_index_item(item, names) for item in found]
+            found = _index_partition(self, name, value)
+            return found if names is None else [_index_item(item, names) for item in found]
         if partition is None:  # an index with a composite key: moto filters and sorts what it finds itself
             if not self.range_key_attr:
                 return list(self.items.values())
@@ -272,6 +379,13 @@ def _install_plain_json_wire() -> None:
     DynamoHandler.serialized = serialized
 
 
+def _json_length(attrs: dict) -> float:
+    try:
+        return len(json.dumps(attrs))
+    except TypeError:  # binary values (bytes): measured the long way
+        return float("inf")
+
+
 def _install_item_size_check() -> None:
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models import dynamo_type
@@ -280,8 +394,12 @@ def _install_item_size_check() -> None:
     def build_then_check(self, hash_key, range_key, attrs: dict) -> None:
         self.hash_key, self.range_key = hash_key, range_key
         values = {key: dynamo_type.DynamoType(value) for key, value in attrs.items()}
-        # moto's check, once: its running sum peaks with the last attribute, when it equals this sum
-        if sum(bytesize(key) + value.size() for key, value in values.items()) > MOTO_ITEM_SIZE_LIMIT:
+        # moto's check, once: its running sum peaks with the last attribute, when it equals this sum. The item's
+        # JSON is never shorter than that sum (quotes and type tags, non-ASCII escaped to 6 characters for at most
+        # 4 bytes), so only an item whose JSON is long enough is measured attribute by attribute.
+        if _json_length(attrs) > MOTO_ITEM_SIZE_LIMIT and (
+            sum(bytesize(key) + value.size() for key, value in values.items()) > MOTO_ITEM_SIZE_LIMIT
+        ):
             raise ItemSizeTooLarge
         self.attrs = dynamo_type.LimitedSizeDict()
         dict.update(self.attrs, values)  # past LimitedSizeDict.__setitem__, which would add it all up again per key

@@ -144,7 +144,7 @@ class Worker:
             start_new_session=True,  # own process group: Ctrl-C goes to the stack, which stops workers itself
         )
         if self.niceness:
-            os.setpriority(os.PRIO_PROCESS, self._process.pid, self.niceness)
+            _lower_priority(self._process.pid, self.niceness)
         child.close()
         self._conn = Connection(parent.detach())
         for stream in (self._process.stdout, self._process.stderr):
@@ -191,6 +191,15 @@ class Worker:
         with self._lock:
             self._closed = True
             self._stop()
+
+
+def _lower_priority(pid: int, niceness: int) -> None:
+    """The process's niceness, and its session's: with Linux's autogroup scheduling (the default on desktops and on
+    many servers) CPU time is shared between sessions first, so the niceness of a process in a session of its own,
+    as a worker is, would rank it only against itself."""
+    os.setpriority(os.PRIO_PROCESS, pid, niceness)
+    with contextlib.suppress(OSError):  # not Linux, or a kernel without autogroups
+        Path(f"/proc/{pid}/autogroup").write_text(str(niceness))
 
 
 class Runtime:

@@ -1,11 +1,13 @@
 """Function workers: one subprocess per function, its own env and modules, Lambda-like errors and timeouts."""
 
+import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from local.runtime import LAYER_DIR, FunctionError
+from local.runtime import LAYER_DIR, FunctionError, Runtime
 
 
 def test_each_function_has_its_own_process_and_modules(runtime, fixture_template):
@@ -113,3 +115,17 @@ def test_close_ends_an_invocation_in_progress_and_refuses_new_ones(runtime):
     with pytest.raises(FunctionError) as error:
         runtime.invoke("EchoFunction", {})
     assert error.value.error_type == "Runtime.Closed"
+
+
+def test_a_lowered_worker_yields_to_other_sessions_too(fixture_stack):
+    """A worker runs in a session of its own: under Linux's autogroup scheduling its niceness alone would not lower
+    it against the stack's other processes, so its session's is lowered too."""
+    runtime = Runtime(fixture_stack.functions, fixture_stack.deployment, niceness={"EchoFunction": 12})
+    try:
+        pid = runtime.invoke("EchoFunction", {"action": "echo"})["pid"]
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 12
+        autogroup = Path(f"/proc/{pid}/autogroup")
+        if autogroup.exists():  # Linux with autogroups ("/autogroup-123 nice 12")
+            assert autogroup.read_text().split()[-1] == "12"
+    finally:
+        runtime.close()

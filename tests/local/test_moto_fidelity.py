@@ -106,6 +106,9 @@ def dynamodb_scenario(endpoint: str) -> list:
         answer(dynamodb.put_item, TableName=name, Item={**key, "v": {"N": "0"}}, ConditionExpression="v > :ten",
                ExpressionAttributeValues={":ten": {"N": "10"}}, ReturnValuesOnConditionCheckFailure="ALL_OLD"),
         answer(dynamodb.put_item, TableName=name, Item={**key, "big": {"S": "x" * 410_000}}),
+        answer(dynamodb.put_item, TableName=name, Item={**key, "big": {"S": "ñ" * 210_000}}),  # 420 KB in UTF-8
+        answer(dynamodb.put_item, TableName=name, Item={**key, "fits": {"S": "ñ" * 150_000}}),  # its JSON does not
+        answer(dynamodb.put_item, TableName=name, Item={**key, "v": {"N": "5"}}),
         answer(dynamodb.update_item, TableName=name, Key=key, UpdateExpression="SET v = v + :one ADD ns :more",
                ExpressionAttributeValues={":one": {"N": "1"}, ":more": {"NS": ["9"]}}, ReturnValues="UPDATED_OLD"),
     ]  # fmt: skip
@@ -148,6 +151,28 @@ def dynamodb_scenario(endpoint: str) -> list:
                                                              "ProjectionExpression": "pk, sk, v"}}),
         answer(dynamodb.batch_write_item, RequestItems={name: [{"DeleteRequest": {"Key": key}}]}),
     ]  # fmt: skip
+    # Items moving in and out of an index's partitions: an update removing and one changing its key, a put
+    # replacing an item without it, a delete, and a refused transaction that would have moved one.
+    b07, b12 = {"pk": {"S": "b"}, "sk": {"S": "k07"}}, {"pk": {"S": "b"}, "sk": {"S": "k12"}}
+    moves = [
+        lambda: dynamodb.update_item(TableName=name, Key=b07, UpdateExpression="REMOVE g"),
+        lambda: dynamodb.update_item(TableName=name, Key=b12, UpdateExpression="SET g = :aa",
+                                     ExpressionAttributeValues={":aa": {"S": "aa"}}),
+        lambda: dynamodb.put_item(TableName=name, Item={"pk": {"S": "b"}, "sk": {"S": "k01"}, "v": {"N": "1"}}),
+        lambda: dynamodb.delete_item(TableName=name, Key={"pk": {"S": "a"}, "sk": {"S": "k03"}}),
+        lambda: dynamodb.update_item(TableName=name, Key={"pk": {"S": "d"}, "sk": {"S": "k09"}},
+                                     UpdateExpression="SET g = :bb, #r = :nine", ExpressionAttributeNames={"#r": "rank"},
+                                     ExpressionAttributeValues={":bb": {"S": "bb"}, ":nine": {"N": "9"}}),
+        lambda: dynamodb.transact_write_items(TransactItems=[
+            {"Update": {"TableName": name, "Key": b12, "UpdateExpression": "SET g = :bb",
+                        "ExpressionAttributeValues": {":bb": {"S": "bb"}}}},
+            {"ConditionCheck": {"TableName": name, "Key": b07, "ConditionExpression": "attribute_exists(g)"}},
+        ]),
+    ]  # fmt: skip
+    for move in moves:
+        answers.append(answer(move))
+        for query in queries[2:5]:
+            answers.append(answer(dynamodb.query, TableName=name, **query))
     scanned = dynamodb.scan(
         TableName=name, FilterExpression="v < :five", ExpressionAttributeValues={":five": {"N": "5"}}
     )

@@ -186,6 +186,7 @@ def notes_adjusting(scope: Scope, invoice_id: str) -> list[InvoiceRecord]:
 def set_status(record: InvoiceRecord, scope: Scope, status: str) -> None:
     """Status and the pending index move together, along the lifecycle only (Conflict otherwise)."""
     record.status = check_move(record.status, status).value
+    record.updated_at = timestamp()
     if status == InvoiceStatus.PENDING:
         record.pending_pk, record.pending_sk = pending_partition(scope), record.invoice_id
     else:
