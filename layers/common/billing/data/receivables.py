@@ -543,8 +543,19 @@ def _raise_lost_race(error: TransactWriteError) -> None:
 
 
 def estimated_size(record: Model) -> int:
-    """About the bytes a record takes in a transaction: its text and JSON values and a little per attribute."""
-    return sum(_size(value) for value in record.attribute_values.values()) + 100
+    """About the bytes a record takes in a transaction: its text and JSON values and a little per attribute. A JSON
+    value's size is remembered with the value it was measured for (a settlement asks several times per voucher)."""
+    measured = record.__dict__.setdefault("_measured_sizes", {})
+    total = 100
+    for name, value in record.attribute_values.items():
+        if isinstance(value, dict | list):
+            known = measured.get(name)
+            if known is None or known[0] is not value:
+                known = measured[name] = (value, _size(value))
+            total += known[1]
+        else:
+            total += _size(value)
+    return total
 
 
 def _size(value: Any) -> int:
