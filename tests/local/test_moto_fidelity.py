@@ -161,7 +161,8 @@ def dynamodb_scenario(endpoint: str) -> list:
         lambda: dynamodb.put_item(TableName=name, Item={"pk": {"S": "b"}, "sk": {"S": "k01"}, "v": {"N": "1"}}),
         lambda: dynamodb.delete_item(TableName=name, Key={"pk": {"S": "a"}, "sk": {"S": "k03"}}),
         lambda: dynamodb.update_item(TableName=name, Key={"pk": {"S": "d"}, "sk": {"S": "k09"}},
-                                     UpdateExpression="SET g = :bb, #r = :nine", ExpressionAttributeNames={"#r": "rank"},
+                                     UpdateExpression="SET g = :bb, #r = :nine",
+                                     ExpressionAttributeNames={"#r": "rank"},
                                      ExpressionAttributeValues={":bb": {"S": "bb"}, ":nine": {"N": "9"}}),
         lambda: dynamodb.transact_write_items(TransactItems=[
             {"Update": {"TableName": name, "Key": b12, "UpdateExpression": "SET g = :bb",
