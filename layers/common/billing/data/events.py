@@ -109,6 +109,13 @@ class DeliveryRecord(EventsItem):
     expires_at = NumberAttribute()
 
 
+def connect() -> None:
+    """Build the table's connections (a botocore client each, one per model) in this thread, before a pool's threads
+    need them: PynamoDB builds a client on first use, and threads that get there together would each build one."""
+    for model in (EventRecord, EndpointRecord, DeliveryRecord):
+        model._get_connection().connection.client  # noqa: B018 - built on first access
+
+
 # ---------------------------------------------------------------- events
 
 

@@ -205,6 +205,7 @@ def dispatch(scope: Scope, event_ids: Iterable[str], *, now: float | None = None
 
     if len(records) <= 1:
         return sum(dispatch_one(r) for r in records)
+    store.connect()
     with ThreadPoolExecutor(max_workers=min(len(records), DISPATCHERS)) as pool:
         return sum(pool.map(dispatch_one, records))
 
@@ -279,6 +280,7 @@ def deliver_batch(
 
     if len(messages) == 1:
         return [attempt(0)]
+    store.connect()
     with ThreadPoolExecutor(max_workers=min(len(messages), SENDERS)) as pool:
         return list(pool.map(attempt, range(len(messages))))
 
