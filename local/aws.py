@@ -45,10 +45,12 @@ def start_moto(port: int):
     """Start moto in this process (0 = any free port); returns (server, endpoint). OSError if the port is taken."""
     from moto.server import ThreadedMotoServer
 
-    from local import moto_dynamodb, moto_sqs
+    from local import moto_dynamodb, moto_sqs, moto_sqs_backlog, moto_streams
 
     moto_dynamodb.install()
     moto_sqs.install()
+    moto_sqs_backlog.install()
+    moto_streams.install()
     _remember_moto_lookups()
     # moto keeps every item and message as Python objects, hundreds of thousands of them in a benchmark: at the
     # default thresholds the collector keeps walking them (a 250-voucher FECAESolicitar took the simulator 0.6 s

@@ -1,12 +1,12 @@
 """Webhook sender: one message is one event for one endpoint; POSTs it signed, records the attempt, and queues the
-next one after a backoff if it failed (services/webhooks.deliver). The POSTs of a batch go out in parallel, so a slow
-receiver holds back only its own message. A message that raises (DynamoDB or SQS failing) comes back, and after the
+next one after a backoff if it failed (services/webhooks.deliver_batch). The batch's records are read together and
+its POSTs go out in parallel, so a slow receiver holds back only its own message; none is started without room for
+its timeout before the invocation's. A message that raises (DynamoDB or SQS failing) comes back, and after the
 queue's maxReceiveCount goes to the DLQ."""
-
-from concurrent.futures import ThreadPoolExecutor
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
 from billing import config
 from billing.schemas.messages import WebhookDelivery
@@ -16,21 +16,23 @@ config.require("TABLE_NAME", "WEBHOOK_QUEUE_URL", "SECRETS_PREFIX")
 logger = Logger()
 
 
-def send(record: dict) -> dict | None:
-    """None when handled (whatever the receiver did); the batch item failure otherwise."""
-    try:
-        message = WebhookDelivery.model_validate_json(record["body"])
-        outcome = webhooks.deliver(message)
-    except Exception:
-        logger.exception("delivery not handled", extra={"message": record["messageId"]})
-        return {"itemIdentifier": record["messageId"]}
-    logger.info("delivery", extra={"endpoint": message.endpoint_id, "event": message.event_id, "outcome": outcome})
-    return None
-
-
 @logger.inject_lambda_context
 def handler(event: dict, context: LambdaContext) -> dict:
-    records = event.get("Records", [])
-    with ThreadPoolExecutor(max_workers=max(1, min(len(records), 10))) as pool:
-        failures = [failure for failure in pool.map(send, records) if failure is not None]
+    failures, messages, ids = [], [], []
+    for record in event.get("Records", []):
+        try:
+            messages.append(WebhookDelivery.model_validate_json(record["body"]))
+            ids.append(record["messageId"])
+        except ValidationError:
+            logger.exception("delivery not handled", extra={"message": record["messageId"]})
+            failures.append({"itemIdentifier": record["messageId"]})
+    outcomes = webhooks.deliver_batch(messages, seconds_left=lambda: context.get_remaining_time_in_millis() / 1000)
+    for message_id, message, outcome in zip(ids, messages, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            logger.error("delivery not handled", extra={"message": message_id}, exc_info=outcome)
+            failures.append({"itemIdentifier": message_id})
+        else:
+            logger.info(
+                "delivery", extra={"endpoint": message.endpoint_id, "event": message.event_id, "outcome": outcome}
+            )
     return {"batchItemFailures": failures}

@@ -20,7 +20,8 @@ from tests.conftest import STACK
 from tests.support import invoicing
 from tests.support.api import call
 from tests.support.billing import fire_schedule, run_billing
-from tests.support.invoicing import CONTRACT, run_worker
+from tests.support.handlers import Context, load_function
+from tests.support.invoicing import CONTRACT, queue_url, receive_messages, run_worker, sqs_event
 from tests.support.webhooks import Receiver, run_dispatcher, run_sender
 
 tenant = invoicing.tenant
@@ -153,6 +154,30 @@ def test_a_retry_not_due_yet_waits(tenant, arca, receiver):
     event_id = events_of(tenant.test_key)[0]["id"]
     assert _deliver(tenant, endpoint["id"], event_id, time.time()) == "not due yet"
     assert len(hooks.received) == 1
+
+
+def test_a_batch_is_sent_together_once_and_nothing_starts_without_time_for_its_timeout(tenant, arca, receiver):
+    hooks = [receiver() for _ in range(3)]
+    for one in hooks:
+        register(tenant.test_key, one, ["invoice.authorized"])
+    authorized_invoice(tenant)
+    run_dispatcher()
+    sender, sqs = load_function("webhook_sender"), boto3.client("sqs")
+    messages = receive_messages("WebhookQueue")
+    assert len(messages) == 3
+    for message in messages:  # as Lambda does with a batch the handler reports handled
+        sqs.delete_message(QueueUrl=queue_url("WebhookQueue"), ReceiptHandle=message["ReceiptHandle"])
+
+    # 12 s left: less than a POST's 10 s timeout and the recording after it, so nothing is sent, all queued again
+    late = sender.handler(sqs_event(messages, "WebhookQueue"), Context(remaining_millis=12_000))
+    assert late == {"batchItemFailures": []} and all(one.received == [] for one in hooks)
+    run_sender()
+    assert [len(one.acknowledged()) for one in hooks] == [1, 1, 1]
+    assert all(one.acknowledged()[0]["verified"] == one.secrets for one in hooks)
+
+    # The same messages again (a duplicate from SQS): each delivery succeeded already, nothing is sent twice
+    assert sender.handler(sqs_event(messages, "WebhookQueue"), Context()) == {"batchItemFailures": []}
+    assert [len(one.received) for one in hooks] == [1, 1, 1]
 
 
 def test_three_days_of_failures_fail_the_delivery_and_disable_the_endpoint_with_an_event(tenant, arca, receiver):

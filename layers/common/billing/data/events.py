@@ -14,7 +14,7 @@ data/invoices, data/subscriptions).
 
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pynamodb.attributes import (
@@ -45,6 +45,11 @@ def outbox_key(shard: int) -> str:
     return f"EVENT_OUTBOX#{shard}"
 
 
+def _scope(pk: str) -> Scope:
+    _, tenant_id, mode = pk.split("#")
+    return Scope(tenant_id, Mode(mode))
+
+
 class EventsItem(Model):
     """An item of the events table."""
 
@@ -69,8 +74,7 @@ class EventRecord(EventsItem):
 
     @property
     def scope(self) -> Scope:
-        _, tenant_id, mode = self.pk.split("#")
-        return Scope(tenant_id, Mode(mode))
+        return _scope(self.pk)
 
 
 class EndpointRecord(EventsItem):
@@ -105,6 +109,13 @@ class DeliveryRecord(EventsItem):
     expires_at = NumberAttribute()
 
 
+def connect() -> None:
+    """Build the table's connections (a botocore client each, one per model) in this thread, before a pool's threads
+    need them: PynamoDB builds a client on first use, and threads that get there together would each build one."""
+    for model in (EventRecord, EndpointRecord, DeliveryRecord):
+        model._get_connection().connection.client  # noqa: B018 - built on first access
+
+
 # ---------------------------------------------------------------- events
 
 
@@ -129,6 +140,12 @@ def find_event(scope: Scope, event_id: str) -> EventRecord | None:
         return EventRecord.get(partition(scope), f"EVENT#{event_id}", consistent_read=True)
     except EventRecord.DoesNotExist:
         return None
+
+
+def find_events(wanted: Iterable[tuple[Scope, str]]) -> dict[tuple[Scope, str], EventRecord]:
+    """(scope, event id) -> the event, of those that exist, read together (BatchGetItem, consistent)."""
+    keys = {(partition(scope), f"EVENT#{event_id}") for scope, event_id in wanted}
+    return {(r.scope, r.event_id): r for r in EventRecord.batch_get(list(keys), consistent_read=True)}
 
 
 def events(
@@ -186,6 +203,12 @@ def find_endpoint(scope: Scope, endpoint_id: str) -> EndpointRecord | None:
         return None
 
 
+def find_endpoints(wanted: Iterable[tuple[Scope, str]]) -> dict[tuple[Scope, str], EndpointRecord]:
+    """(scope, endpoint id) -> the endpoint, of those that exist, read together (BatchGetItem, consistent)."""
+    keys = {(partition(scope), f"WEBHOOK#{endpoint_id}") for scope, endpoint_id in wanted}
+    return {(_scope(r.pk), r.endpoint_id): r for r in EndpointRecord.batch_get(list(keys), consistent_read=True)}
+
+
 def endpoints(scope: Scope, *, starting_after: str | None = None) -> Iterator[EndpointRecord]:
     return newest_first(EndpointRecord, partition(scope), "WEBHOOK", starting_after=starting_after)
 
@@ -215,13 +238,17 @@ def endpoint_succeeded(record: EndpointRecord) -> None:
 
 
 def endpoint_failing(record: EndpointRecord, since: str) -> None:
-    """The first failure since the last success (kept if already failing)."""
+    """The first failure since the last success (kept if already failing, even if another sender just marked it)."""
     if record.failing_since is None:
-        record.update(
-            actions=[EndpointRecord.failing_since.set(since)],
-            condition=EndpointRecord.failing_since.does_not_exist(),
-            add_version_condition=False,
-        )
+        try:
+            record.update(
+                actions=[EndpointRecord.failing_since.set(since)],
+                condition=EndpointRecord.failing_since.does_not_exist(),
+                add_version_condition=False,
+            )
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
 
 
 def disable_endpoint(record: EndpointRecord, reason: str, event: EventRecord) -> bool:
@@ -289,6 +316,15 @@ def find_delivery(scope: Scope, endpoint_id: str, event_id: str) -> DeliveryReco
         return DeliveryRecord.get(partition(scope), delivery_key(endpoint_id, event_id), consistent_read=True)
     except DeliveryRecord.DoesNotExist:
         return None
+
+
+def find_deliveries(wanted: Iterable[tuple[Scope, str, str]]) -> dict[tuple[Scope, str, str], DeliveryRecord]:
+    """(scope, endpoint id, event id) -> the delivery, of those that exist, read together (BatchGetItem,
+    consistent)."""
+    keys = {(partition(scope), delivery_key(endpoint_id, event_id)) for scope, endpoint_id, event_id in wanted}
+    return {
+        (_scope(r.pk), r.endpoint_id, r.event_id): r for r in DeliveryRecord.batch_get(list(keys), consistent_read=True)
+    }
 
 
 def deliveries(
