@@ -48,7 +48,8 @@ def install() -> None:
         return retention_period + message.sent_timestamp / 1000 > unix_time()
 
     def pending_message_groups(queue) -> set[str]:
-        return {m.group_id for m in queue._pending_messages if m.group_id is not None and not m.visible}
+        # a copy: another thread's receive or delete may change the set meanwhile (moto holds no lock for it)
+        return {m.group_id for m in tuple(queue._pending_messages) if m.group_id is not None and not m.visible}
 
     models.Queue.pending_message_groups = property(pending_message_groups)
     models.Queue.attributes = property(queue_attributes)
