@@ -156,6 +156,18 @@ def resolve_placeholders(text: str, billed: Period, language: str = "es") -> str
     return _TOKEN.sub(lambda match: values.get(match.group(1).strip().lower(), match.group(0)), text)
 
 
+def has_placeholders(text: str) -> bool:
+    return _TOKEN.search(text) is not None
+
+
+def voucher_period(service_start: date | None, service_end: date | None, voucher_date: date) -> Period:
+    """What a one-off voucher's placeholders resolve from: its service period when it has one (a billing run's
+    voucher has the billed period there), else its date as start and end."""
+    if service_start is not None and service_end is not None:
+        return Period(0, service_start, service_end)
+    return Period(0, voucher_date, voucher_date)
+
+
 # ---------------------------------------------------------------- prices
 
 CENT = Decimal("0.01")

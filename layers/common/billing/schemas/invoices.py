@@ -20,7 +20,14 @@ class AdjustmentInput(Input):
 
 
 class LineInput(Input):
-    description: Annotated[str, Field(min_length=1, max_length=250)]
+    description: Annotated[str, Field(min_length=1, max_length=250)] = Field(
+        description="As printed, once its placeholders are resolved: [current month], [past month], [next month], "
+        "[year], [current date], [period], [period start] and [period end] (any letter case, as in items) become the "
+        "service period's values when the concept has one and both service dates are set, else the voucher date's "
+        "(today in Argentina when none is sent), in the customer's language (e.g. 'noviembre 2026' / 'November 2026', "
+        "dates as dd/mm/yyyy). Other bracketed text stays as sent. At most 250 characters, resolved too. A billing "
+        "run's lines are resolved from the billed period."
+    )
     quantity: Amount
     unit: Annotated[str, Field(max_length=30)] | None = Field(default=None, description="Unit of measure.")
     unit_price: Amount = Field(description="Without VAT.")

@@ -16,6 +16,7 @@ from billing.domain.documents import DocumentType
 from billing.domain.errors import Conflict, InvalidField, NotFound
 from billing.domain.ids import has_prefix, new_id
 from billing.domain.iva import IssuerIvaCondition, IvaCondition
+from billing.domain.subscriptions import has_placeholders, resolve_placeholders, voucher_period
 from billing.domain.tenancy import Scope
 from billing.domain.vouchers import (
     PESOS,
@@ -39,6 +40,7 @@ from billing.services import invoice_mapping as mapping
 from billing.services.tenants import get_tenant
 
 NUMBER_AND_DATE = ("CbteDesde", "CbteHasta", "CbteFch")
+MAX_DESCRIPTION = 250  # what LineInput takes, and so what a voucher may print
 REFERENCE_KIND = external_ids.INVOICE
 
 
@@ -263,16 +265,42 @@ def _identity(body: InvoiceCreate) -> str | None:
     return body.model_dump_json()
 
 
+def _resolve_placeholders(body: InvoiceCreate, issue_date: date, language: str) -> InvoiceCreate:
+    """`body` with its lines' placeholders ([current month]...) resolved in the customer's language, from the service
+    period when the concept has one and both dates are set, else from the voucher's date (docs/subscriptions.md).
+    A billing run's lines come resolved from the billed period, which is also its vouchers' service period."""
+    if not any(has_placeholders(line.description) for line in body.lines):
+        return body
+    has_period = body.concept != Concept.PRODUCTS
+    billed = voucher_period(
+        body.service_start if has_period else None, body.service_end if has_period else None, issue_date
+    )
+    lines = []
+    for index, line in enumerate(body.lines):
+        description = resolve_placeholders(line.description, billed, language)
+        if len(description) > MAX_DESCRIPTION:
+            raise InvalidField(
+                f"With its placeholders resolved the description is {len(description)} characters; "
+                f"at most {MAX_DESCRIPTION}.",
+                code="string_too_long",
+                param=f"lines[{index}].description",
+            )
+        lines.append(line.model_copy(update={"description": description}))
+    return body.model_copy(update={"lines": lines})
+
+
 def _compute(
     scope: Scope, body: InvoiceCreate, lookups: Lookups | None = None
-) -> tuple[Issuer, Any, ComputedVoucher, list[InvoiceRecord], date]:
-    """Every check and figure of a voucher, without writing anything: (issuer, customer, computed, credited, date)."""
+) -> tuple[InvoiceCreate, Issuer, Any, ComputedVoucher, list[InvoiceRecord], date]:
+    """Every check and figure of a voucher, without writing anything: (body with its placeholders resolved, issuer,
+    customer, computed, credited, date)."""
     lookups = lookups or Lookups(scope)
     issuer = lookups.issuer()
     customer = lookups.customer(body.customer)
     lookups.check_point_of_sale(body.point_of_sale)
     associated, credited = _associated(scope, body)
     issue_date = body.date or today_ar()
+    body = _resolve_placeholders(body, issue_date, customer.language)
     computed = compute_voucher(
         mapping.draft(body, associated, _exchange_rate(scope, body)),
         issuer=IssuerIvaCondition(issuer.iva_condition),
@@ -283,12 +311,12 @@ def _compute(
     )
     _check_credit(scope, computed, credited)
     _check_acceptance(scope, computed, body, lookups)
-    return issuer, customer, computed, credited, issue_date
+    return body, issuer, customer, computed, credited, issue_date
 
 
 def preview_invoice(scope: Scope, body: InvoiceCreate) -> InvoicePreview:
     """What `create_invoice` would make of `body` (same checks, same figures), neither stored nor queued."""
-    issuer, customer, computed, credited, issue_date = _compute(scope, body)
+    body, issuer, customer, computed, credited, issue_date = _compute(scope, body)
     document = mapping.document(body, computed, customer, credited, issuer)
     return InvoicePreview(
         livemode=scope.livemode,
@@ -332,7 +360,7 @@ def _prepare(scope: Scope, body: InvoiceCreate, lookups: Lookups | None) -> tupl
         record = store.new_invoice(scope, new_id("inv"), **copy.deepcopy(attributes))
         lookups.prepared(record)
         return record, []
-    issuer, customer, computed, credited, issue_date = _compute(scope, body, lookups)
+    resolved, issuer, customer, computed, credited, issue_date = _compute(scope, body, lookups)
     receiver_check = receiver_checks.check_before_queueing(
         scope, customer, computed.letter, computed.kind, lookup=lookups.taxpayer
     )
@@ -352,7 +380,10 @@ def _prepare(scope: Scope, body: InvoiceCreate, lookups: Lookups | None) -> tupl
         "point_of_sale": body.point_of_sale,
         "voucher_type": computed.voucher_type,
         "issue_date": body.date.isoformat() if body.date else None,
-        "document": {**mapping.document(body, computed, customer, credited, issuer), "receiver_check": receiver_check},
+        "document": {
+            **mapping.document(resolved, computed, customer, credited, issuer),
+            "receiver_check": receiver_check,
+        },
         "arca_request": mapping.text(request),
     }
     if not credited:
