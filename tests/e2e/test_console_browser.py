@@ -15,7 +15,6 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from datetime import date
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -526,8 +525,6 @@ def test_mercadopago_connect_refuses_a_bad_token_then_a_payment_link_for_an_auth
 
 
 def test_an_item_picked_into_an_invoice_its_detail_a_payment_and_a_credit_note(page, shots, devstack):
-    from billing.domain.subscriptions import Period, resolve_placeholders
-
     key = devstack.demo["test_key"]
     customer = api(devstack, "POST", "/v1/customers", key, {"name": "Estudio Norte SRL", "document_type": "CUIT",
                    "document_number": "30715555553", "iva_condition": "responsable_inscripto",
@@ -544,19 +541,23 @@ def test_an_item_picked_into_an_invoice_its_detail_a_payment_and_a_credit_note(p
     page.get_by_label("Vencimiento del pago").fill("2026-12-28")
     page.get_by_label("Ítem del catálogo").select_option(label=f"{template} — ${NBSP}20.000,00 / mes")
     page.get_by_role("button", name="Agregar ítem").click()
-    # The empty first line took the item, its placeholders resolved as a billing run would: the customer's language.
-    november = resolve_placeholders(template, Period(0, date(2026, 11, 1), date(2026, 11, 30)), "en")
-    assert november == "Mantenimiento November 2026 (01/11/2026 al 30/11/2026)"
-    expect(page.get_by_label("Descripción de la línea 1")).to_have_value(november)
+    # The empty first line took the item as written; the server's preview resolves its placeholders from the service
+    # period, in the customer's language, and the line shows what will be issued.
+    description = page.get_by_label("Descripción de la línea 1")
+    expect(description).to_have_value(template)
+    november = "Mantenimiento November 2026 (01/11/2026 al 30/11/2026)"
+    expect(description).to_have_accessible_description(f"Se emitirá: {november}")
+    expect(page.locator("main").get_by_text(f"Se emitirá: {november}")).to_be_visible()
     expect(page.get_by_label("Precio unitario de la línea 1")).to_have_value("20000,00")
     expect(page.get_by_label("IVA de la línea 1")).to_have_value("10.5")
     expect(page.get_by_label("Unidad de la línea 1")).to_have_value("mes")
     expect(page.get_by_label("Descripción de la línea 2")).to_have_count(0)
-    page.get_by_label("Servicio desde").fill("2026-10-01")  # the period moves: an untouched item line follows it
+    page.get_by_label("Servicio desde").fill("2026-10-01")  # the period moves: the next preview says so
     page.get_by_label("Servicio hasta").fill("2026-10-31")
     page.get_by_label("Servicio hasta").dispatch_event("change")
-    october = resolve_placeholders(template, Period(0, date(2026, 10, 1), date(2026, 10, 31)), "en")
-    expect(page.get_by_label("Descripción de la línea 1")).to_have_value(october)
+    october = "Mantenimiento October 2026 (01/10/2026 al 31/10/2026)"
+    expect(description).to_have_accessible_description(f"Se emitirá: {october}")
+    expect(description).to_have_value(template)  # sent as typed: the server is the one that resolves
     expect(page.get_by_test_id("total")).to_have_text(f"${NBSP}22.100,00")  # the server's preview: 20.000 + 10,5 %
     look(page, shots, "31-new-invoice-item-picked")
     page.get_by_role("button", name="Emitir").click()

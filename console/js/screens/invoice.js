@@ -7,7 +7,6 @@ import { field, h, options, replace } from "../dom.js";
 import { date, money, parseAmount, todayAR } from "../format.js";
 import { L } from "../i18n.js";
 import { concepts, vatRates, voucherType } from "../labels.js";
-import { hasPlaceholders, resolvePlaceholders } from "../placeholders.js";
 import { alertBox, announce, busy, clearErrors, heading, showError } from "../ui.js";
 import { arcaCell, openPdf } from "./billing.js";
 import { newCustomerForm } from "./customer-form.js";
@@ -23,7 +22,6 @@ export default {
     let stopped = false;
     let idempotencyKey = newIdempotencyKey();
     let credited = null; // the invoice a credit note is for
-    const languages = new Map(); // customer id -> the language its documents (and placeholders) are in
     const catalogue = new Map(); // item id -> item
     const item = h("select", { name: "item" }, h("option", { value: "" }, L("Elegí un ítem", "Choose an item")));
     const addItem = h("button", { type: "button", class: "secondary", onclick: () => pickItem() }, L("Agregar ítem", "Add item"));
@@ -31,8 +29,8 @@ export default {
     item.setAttribute("aria-describedby", "item-pick-hint");
     const picker = h("div", null, h("div", { class: "item-picker" }, field(L("Ítem del catálogo", "Catalogue item"), item), addItem),
       h("p", { class: "hint", id: "item-pick-hint" }, L(
-        "Completa descripción, precio, IVA y unidad. Los marcadores ([current month]…) se reemplazan con el período de servicio, o con la fecha de hoy, en el idioma del cliente.",
-        "Fills in description, price, VAT and unit. Placeholders ([current month]…) are replaced from the service period, or today's date, in the customer's language.")));
+        "Completa descripción, precio, IVA y unidad. Los marcadores ([current month]…) los reemplaza el servidor con el período de servicio, o con la fecha del comprobante, en el idioma del cliente: debajo de la descripción se ve cómo quedará.",
+        "Fills in description, price, VAT and unit. The server replaces placeholders ([current month]…) from the service period, or the voucher's date, in the customer's language: how it will read shows under the description.")));
     const customer = h("select", { name: "customer", required: true }, h("option", { value: "" }, L("Elegí un cliente", "Choose a customer")));
     const pointOfSale = h("select", { name: "point_of_sale" });
     const concept = h("select", { name: "concept" }, options(concepts(), "products"));
@@ -57,7 +55,6 @@ export default {
         newCustomerForm((created) => {
           customer.append(h("option", { value: created.id }, `${created.name}${created.document_number ? ` (${created.document_number})` : ""}`));
           customer.value = created.id;
-          languages.set(created.id, created.language);
           announce(L(`Cliente ${created.name} creado y elegido.`, `Customer ${created.name} created and chosen.`));
           schedulePreview();
         })),
@@ -90,8 +87,14 @@ export default {
           control, h("p", { class: "error", id: `${control.id}-error`, hidden: true }));
       };
       const p = `lines[${index}]`;
+      const description = h("input", { name: "description", value: values.description || "" });
+      const descriptionCell = cell(description, [L("Descripción", "Description"), L(`Descripción de la línea ${index + 1}`, `Line ${index + 1} description`)], `${p}.description`);
+      // The description as the server will issue it, placeholders resolved: shown (and read out with the field) when it differs.
+      const resolved = h("p", { class: "hint line-resolved", id: `${description.id}-resolved`, hidden: true });
+      description.setAttribute("aria-describedby", resolved.id);
+      descriptionCell.append(resolved);
       const row = h("tr", null,
-        cell(h("input", { name: "description", value: values.description || "" }), [L("Descripción", "Description"), L(`Descripción de la línea ${index + 1}`, `Line ${index + 1} description`)], `${p}.description`),
+        descriptionCell,
         cell(h("input", { name: "quantity", inputmode: "decimal", value: values.quantity || "1", size: 6 }), [L("Cantidad", "Quantity"), L(`Cantidad de la línea ${index + 1}`, `Line ${index + 1} quantity`)], `${p}.quantity`),
         cell(h("input", { name: "unit", value: values.unit || "", size: 6 }), [L("Unidad", "Unit"), L(`Unidad de la línea ${index + 1}`, `Line ${index + 1} unit`)], `${p}.unit`),
         cell(h("input", { name: "unit_price", inputmode: "decimal", value: values.unit_price || "", size: 10 }), [L("Precio unitario", "Unit price"), L(`Precio unitario de la línea ${index + 1}`, `Line ${index + 1} unit price`)], `${p}.unit_price`),
@@ -99,22 +102,10 @@ export default {
         h("td", { class: "num line-net" }, "—"),
         h("td", null, h("button", { type: "button", class: "link", "aria-label": L(`Quitar la línea ${index + 1}`, `Remove line ${index + 1}`),
           onclick: () => { if (lines.children.length > 1) { row.remove(); renumber(); schedulePreview(); } } }, L("Quitar", "Remove"))));
-      if (values.template) row.dataset.template = values.template;
       lines.append(row);
       return row;
     }
 
-    /** The billed period placeholders are read from: the service period when there is one, else today. */
-    function billedPeriod() {
-      if (concept.value !== "products" && serviceStart.value && serviceEnd.value) return [serviceStart.value, serviceEnd.value];
-      const today = todayAR();
-      return [today, today];
-    }
-    const resolve = (template) => resolvePlaceholders(template, ...billedPeriod(), languages.get(customer.value) || "es");
-    /** Lines from an item with placeholders follow the period and the customer until their description is typed over. */
-    function resolveTemplates() {
-      for (const row of lines.querySelectorAll("tr[data-template]")) row.querySelector("[name=description]").value = resolve(row.dataset.template);
-    }
     function pickItem() {
       const chosen = catalogue.get(item.value);
       if (!chosen) {
@@ -122,10 +113,10 @@ export default {
         announce(L("Elegí un ítem primero.", "Choose an item first."));
         return;
       }
+      // The item's text goes as it is: the server resolves its placeholders, and the preview shows the result.
       const values = {
-        description: resolve(chosen.description), quantity: "1", unit: chosen.unit || "",
+        description: chosen.description, quantity: "1", unit: chosen.unit || "",
         unit_price: chosen.unit_price.replace(".", ","), vat_rate: chosen.vat_rate ?? "",
-        template: hasPlaceholders(chosen.description) ? chosen.description : null,
       };
       const last = lines.lastElementChild;
       // An untouched last line is taken by the item rather than left empty above it.
@@ -162,6 +153,7 @@ export default {
     let timer = null;
     let sequence = 0;
     let previewed = null; // the body of the last preview: a blur that changed nothing asks nothing
+    let previewedLines = null; // its lines as the server computed them
     function schedulePreview() {
       clearTimeout(timer);
       timer = setTimeout(preview, 350);
@@ -169,11 +161,15 @@ export default {
     async function preview() {
       const b = body();
       if (!ready(b)) {
+        showResolved(null);
         computing.textContent = L("Completá cliente y líneas para ver los totales.", "Fill in the customer and lines to see the totals.");
         return;
       }
       const asked = JSON.stringify(b);
-      if (asked === previewed) return;
+      if (asked === previewed) {
+        showResolved(previewedLines); // a description typed back to what was previewed
+        return;
+      }
       previewed = asked;
       const mine = ++sequence;
       computing.textContent = L("Calculando…", "Computing…");
@@ -184,16 +180,29 @@ export default {
         showTotals(computed);
       } catch (error) {
         if (mine !== sequence || stopped) return;
-        previewed = null; // ask again next time, even for the same body
+        previewed = previewedLines = null; // ask again next time, even for the same body
+        showResolved(null);
         computing.textContent = L("No se pudo calcular: ", "Could not compute: ") + error.message;
         if (error.status === 422) showError(form, error, box, { focus: false });
       }
+    }
+    /** Under each line whose placeholders the server resolved, the description it will issue (none: nothing known yet). */
+    function showResolved(computedLines) {
+      [...lines.children].forEach((row, i) => {
+        const typed = row.querySelector("[name=description]").value.trim();
+        const issued = computedLines?.[i]?.description;
+        const note = row.querySelector(".line-resolved");
+        note.hidden = !issued || issued === typed;
+        note.textContent = note.hidden ? "" : L(`Se emitirá: ${issued}`, `Will be issued as: ${issued}`);
+      });
     }
     function showTotals(c) {
       const t = c.totals;
       letter.textContent = L(`Se emitirá ${voucherType(c.voucher_type)} (según las condiciones de IVA del emisor y del cliente), fecha ${date(c.date)}.`,
         `It will be a ${voucherType(c.voucher_type)} (from the issuer's and the customer's VAT conditions), dated ${date(c.date)}.`);
       [...lines.children].forEach((row, i) => (row.querySelector(".line-net").textContent = c.lines[i] ? money(c.lines[i].net) : "—"));
+      previewedLines = c.lines;
+      showResolved(c.lines);
       const rows = [[L("Neto gravado", "Net taxed"), t.net_taxed]];
       if (Number(t.discount)) rows.unshift([L("Descuento", "Discount"), `-${t.discount}`]);
       if (Number(t.not_taxed)) rows.push([L("No gravado", "Not taxed"), t.not_taxed]);
@@ -207,9 +216,12 @@ export default {
     }
 
     concept.addEventListener("change", () => (servicePeriod.hidden = concept.value === "products"));
-    for (const control of [concept, serviceStart, serviceEnd, customer]) control.addEventListener("change", resolveTemplates);
     lines.addEventListener("input", (event) => {
-      if (event.target.name === "description") delete event.target.closest("tr").dataset.template; // typed over: it is the user's text now
+      if (event.target.name === "description") { // what the server made of the old text no longer holds
+        const note = event.target.closest("tr").querySelector(".line-resolved");
+        note.hidden = true;
+        note.textContent = "";
+      }
     });
     form.addEventListener("input", (event) => { if (!event.target.closest(".new-customer")) schedulePreview(); });
     form.addEventListener("change", (event) => { if (!event.target.closest(".new-customer")) schedulePreview(); });
@@ -280,7 +292,6 @@ export default {
     try {
       const [customers, points, note] = await Promise.all([listAll("/v1/customers"), api("GET", "/v1/setup/points-of-sale"),
         query.nota ? api("GET", `/v1/invoices/${query.nota}`) : null, items]);
-      for (const c of customers) languages.set(c.id, c.language);
       customer.append(...customers.map((c) => h("option", { value: c.id }, `${c.name}${c.document_number ? ` (${c.document_number})` : ""}`)));
       pointOfSale.append(...points.data.filter((p) => p.enabled_for_web_services).map((p) =>
         h("option", { value: p.number }, `${String(p.number).padStart(5, "0")}${p.description ? ` — ${p.description}` : ""}`)));
