@@ -124,7 +124,6 @@ PLACEHOLDERS = (
     "period end",
 )
 _TOKEN = re.compile(r"\[([^\[\]]{1,40})\]")
-LONGEST_EXPANSION = 20  # "[current month]" -> "septiembre 2026": never more than this many characters
 
 
 def check_placeholders(text: str, *, param: str) -> None:
