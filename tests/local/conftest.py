@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from local.aws import client
 from local.runtime import Runtime
 from local.template import REPO_ROOT, Deployment, load_stack
 
@@ -61,3 +62,9 @@ def runtime(fixture_stack):
     runtime = Runtime(fixture_stack.functions, fixture_stack.deployment)
     yield runtime
     runtime.close()
+
+
+@pytest.fixture
+def sqs(deployment):
+    return client("sqs", deployment)
+

@@ -6,21 +6,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from local.aws import client
-
-
-@pytest.fixture
-def sqs(deployment):
-    return client("sqs", deployment)
-
-
-def counts(sqs, url: str) -> dict[str, str]:
-    names = [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-    ]
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+from tests.support.sqs import queue_counts
 
 
 def test_a_queue_keeps_counting_its_messages_while_they_are_sent_and_received(sqs):
@@ -32,7 +18,7 @@ def test_a_queue_keeps_counting_its_messages_while_they_are_sent_and_received(sq
     sqs.send_message(QueueUrl=url, MessageBody="late", DelaySeconds=60)
     received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60)["Messages"]
     assert [m["Body"] for m in received] == [f"m{i}" for i in range(10)]
-    assert counts(sqs, url) == {
+    assert queue_counts(sqs, url) == {
         "ApproximateNumberOfMessages": "20",
         "ApproximateNumberOfMessagesNotVisible": "10",
         "ApproximateNumberOfMessagesDelayed": "1",
@@ -51,7 +37,7 @@ def test_a_fifo_queue_still_deduplicates_by_content_and_requires_its_group(sqs):
     sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "1", "MessageBody": "b", "MessageGroupId": "g"}])
     with pytest.raises(ClientError, match="MessageGroupId"):
         sqs.send_message(QueueUrl=url, MessageBody="c")
-    assert counts(sqs, url)["ApproximateNumberOfMessages"] == "2"
+    assert queue_counts(sqs, url)["ApproximateNumberOfMessages"] == "2"
     plain = sqs.create_queue(QueueName=f"p-{uuid.uuid4().hex[:8]}.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     with pytest.raises(ClientError, match="ContentBasedDeduplication"):
         sqs.send_message(QueueUrl=plain, MessageBody="x", MessageGroupId="g")

@@ -7,21 +7,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from local.aws import client
-
-
-@pytest.fixture
-def sqs(deployment):
-    return client("sqs", deployment)
-
-
-def counts(sqs, url: str) -> dict[str, str]:
-    names = [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-    ]
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+from tests.support.sqs import queue_counts
 
 
 def send(sqs, url: str, count: int) -> None:
@@ -43,7 +29,7 @@ def test_receives_take_the_visible_messages_in_order_and_deletes_remove_exactly_
     sqs.delete_message(QueueUrl=url, ReceiptHandle=first[0]["ReceiptHandle"])  # deleting again is accepted
     with pytest.raises(ClientError, match="ReceiptHandleIsInvalid"):
         sqs.delete_message(QueueUrl=url, ReceiptHandle="not-a-handle")
-    assert counts(sqs, url) == {
+    assert queue_counts(sqs, url) == {
         "ApproximateNumberOfMessages": "20",
         "ApproximateNumberOfMessagesNotVisible": "5",
         "ApproximateNumberOfMessagesDelayed": "1",
@@ -74,8 +60,8 @@ def test_a_message_received_again_can_be_deleted_by_either_handle_and_a_moved_on
     moved = sqs.receive_message(QueueUrl=dlq)["Messages"]
     assert [m["Body"] for m in moved] == ["m1"]
     sqs.delete_message(QueueUrl=dlq, ReceiptHandle=moved[0]["ReceiptHandle"])
-    assert counts(sqs, dlq)["ApproximateNumberOfMessages"] == "0"
-    assert counts(sqs, url) == {
+    assert queue_counts(sqs, dlq)["ApproximateNumberOfMessages"] == "0"
+    assert queue_counts(sqs, url) == {
         "ApproximateNumberOfMessages": "0",
         "ApproximateNumberOfMessagesNotVisible": "0",
         "ApproximateNumberOfMessagesDelayed": "0",
