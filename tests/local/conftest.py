@@ -67,4 +67,3 @@ def runtime(fixture_stack):
 @pytest.fixture
 def sqs(deployment):
     return client("sqs", deployment)
-
