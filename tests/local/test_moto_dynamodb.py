@@ -9,20 +9,7 @@ from botocore.exceptions import ClientError
 
 from local.aws import client
 from local.template import Deployment
-
-
-def keyed_by_pk(deployment, prefix: str, **options):
-    """A fresh table with a string hash key `pk`: (client, name)."""
-    dynamodb = client("dynamodb", deployment)
-    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-        **options,
-    )
-    return dynamodb, name
+from tests.support.tables import keyed_by_pk
 
 
 @pytest.fixture

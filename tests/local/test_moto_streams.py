@@ -1,10 +1,9 @@
 """moto's DynamoDB Streams as the local stack and the tests run it (local/moto_streams.py): GetRecords written as plain
 JSON reads back exactly as moto's own serializer writes it."""
 
-import uuid
-
 from local.aws import client
 from local.template import Deployment
+from tests.support.tables import keyed_by_pk
 
 
 def test_stream_records_read_the_same_on_the_plain_json_wire_as_on_motos_own():
@@ -12,15 +11,9 @@ def test_stream_records_read_the_same_on_the_plain_json_wire_as_on_motos_own():
     from tests.conftest import ENDPOINT
 
     deployment = Deployment(endpoint=ENDPOINT)
-    dynamodb, streams = client("dynamodb", deployment), client("dynamodbstreams", deployment)
-    name = f"streams-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
+    stream = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    dynamodb, name = keyed_by_pk(deployment, "streams", StreamSpecification=stream)
+    streams = client("dynamodbstreams", deployment)
     every_type = {
         "s": {"S": "año ñandú \" \u00e9"}, "n": {"N": "-12.50"}, "t": {"BOOL": True}, "nothing": {"NULL": True},
         "l": {"L": [{"S": "a"}, {"N": "1"}, {"M": {"deep": {"L": []}}}]}, "m": {"M": {"k": {"SS": ["x", "y"]}}},
