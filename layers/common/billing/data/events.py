@@ -26,12 +26,11 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from billing.config import events_table_name
 from billing.data.invoices import partition
-from billing.data.models import Gsi1, all_of, condition_failed, newest_first, transactions
+from billing.data.models import Gsi1, SharedClientModel, all_of, condition_failed, newest_first, transactions
 from billing.domain.calendar import timestamp
 from billing.domain.errors import Conflict
 from billing.domain.events import RETENTION
@@ -50,7 +49,7 @@ def _scope(pk: str) -> Scope:
     return Scope(tenant_id, Mode(mode))
 
 
-class EventsItem(Model):
+class EventsItem(SharedClientModel):
     """An item of the events table."""
 
     class Meta:

@@ -10,11 +10,12 @@ Key layout:
 import functools
 import itertools
 import operator
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import PynamoDBException, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -58,7 +59,39 @@ class TableMeta:
     table_name = table_name()
 
 
-class TableItem(Model):
+class SharedClientConnection(Connection):
+    """A PynamoDB connection that uses the container's one DynamoDB client. PynamoDB builds a client per model class,
+    each in a botocore session of its own that loads DynamoDB's service model again: on a cold container that is
+    0.1-0.2 s per model, paid again by every model the first request touches."""
+
+    @property
+    def client(self):
+        with _building:
+            return _dynamodb_client()
+
+
+_building = threading.Lock()  # the threads of a pool that all need the client at once build it once
+
+
+@lru_cache(maxsize=1)
+def _dynamodb_client():
+    return Connection(region=TableItem.Meta.region).client
+
+
+class SharedClientModel(Model):
+    """The base of our models: their connections use the container's one DynamoDB client."""
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        table = super()._get_connection()
+        if not isinstance(table.connection, SharedClientConnection):
+            shared = SharedClientConnection(region=cls.Meta.region)
+            shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        return table
+
+
+class TableItem(SharedClientModel):
     """The base of every item of the billing table: its pk/sk (subclasses may give the sort key a default)."""
 
     class Meta(TableMeta):
@@ -70,8 +103,8 @@ class TableItem(Model):
 
 @lru_cache(maxsize=1)
 def transactions() -> Connection:
-    """The connection transactions go through, one per container: building one (a botocore client) costs ~60 ms."""
-    return Connection(region=TenantRecord.Meta.region)
+    """The connection transactions go through, one per container."""
+    return SharedClientConnection(region=TableItem.Meta.region)
 
 
 class Gsi1(GlobalSecondaryIndex):

@@ -11,16 +11,15 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from billing.data.models import TableMeta
+from billing.data.models import SharedClientModel, TableMeta
 from billing.domain.geography import Province
 from billing.domain.iva import IvaCondition
 from billing.domain.taxpayers import Activity, PersonType, RegistryAddress, Taxpayer
 from billing.domain.tenancy import Scope
 
 
-class RegistryRecord(Model):
+class RegistryRecord(SharedClientModel):
     class Meta(TableMeta):
         pass
 
