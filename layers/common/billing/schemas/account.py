@@ -2,10 +2,12 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from billing.schemas.base import Schema
 
 
-class Account(BaseModel):
+class Account(Schema):
     object: Literal["account"] = "account"
     id: str = Field(description="ten_...")
     name: str

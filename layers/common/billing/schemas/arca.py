@@ -2,23 +2,23 @@
 
 from typing import Literal
 
-from pydantic import BaseModel
+from billing.schemas.base import Schema
 
 
-class ArcaServers(BaseModel):
+class ArcaServers(Schema):
     app_server: str | None
     db_server: str | None
     auth_server: str | None
 
 
-class ArcaAuthentication(BaseModel):
+class ArcaAuthentication(Schema):
     ok: bool
     ticket_expires_at: str | None = None
     code: str | None = None
     message: str | None = None
 
 
-class ArcaStatus(BaseModel):
+class ArcaStatus(Schema):
     object: Literal["arca_status"] = "arca_status"
     environment: Literal["homologation", "production"]
     available: bool

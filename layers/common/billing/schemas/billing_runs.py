@@ -2,8 +2,9 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from billing.schemas.base import Schema
 from billing.schemas.common import Input
 
 
@@ -15,7 +16,7 @@ class BillingRunCreate(Input):
     )
 
 
-class RunProblem(BaseModel):
+class RunProblem(Schema):
     subscription: str
     period: str | None
     outcome: Literal["skipped", "failed"]
@@ -23,7 +24,7 @@ class RunProblem(BaseModel):
     message: str
 
 
-class BillingRun(BaseModel):
+class BillingRun(Schema):
     id: str
     object: Literal["billing_run"] = "billing_run"
     livemode: bool

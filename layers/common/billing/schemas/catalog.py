@@ -2,8 +2,9 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from billing.schemas.base import Schema
 from billing.schemas.common import Input, Metadata
 from billing.schemas.invoices import Amount
 
@@ -37,7 +38,7 @@ class ItemUpdate(Input):
     metadata: Metadata | None = None
 
 
-class Item(BaseModel):
+class Item(Schema):
     id: str
     object: Literal["item"] = "item"
     livemode: bool

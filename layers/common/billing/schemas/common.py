@@ -6,7 +6,6 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -19,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from billing.domain import money
 from billing.domain.errors import InvalidField
 from billing.domain.geography import Province
+from billing.schemas.base import Schema
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -71,7 +71,7 @@ Metadata = Annotated[
 ]
 
 
-class Input(BaseModel):
+class Input(Schema):
     """Request bodies: unknown fields are mistakes, so they are rejected."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -91,13 +91,13 @@ class FiscalAddress(Address):
     postal_code: Annotated[str, Field(min_length=1, max_length=10)]
 
 
-class ListPage(BaseModel, Generic[T]):
+class ListPage(Schema, Generic[T]):
     object: str = "list"
     data: list[T]
     has_more: bool
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Schema):
     type: Literal[
         "invalid_request_error",
         "authentication_error",
@@ -111,7 +111,7 @@ class ErrorDetail(BaseModel):
     param: str | None = Field(description='The field at fault, e.g. "lines[0].unit_price"; null when none is.')
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Schema):
     """Every error the API answers, its own and API Gateway's."""
 
     error: ErrorDetail

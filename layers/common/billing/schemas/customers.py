@@ -2,10 +2,11 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from billing.domain.documents import DocumentType
 from billing.domain.iva import IvaCondition
+from billing.schemas.base import Schema
 from billing.schemas.common import Address, Email, Input, Metadata, Text
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -57,13 +58,13 @@ class CustomerUpdate(Input):
     metadata: Metadata | None = None
 
 
-class ArcaCodes(BaseModel):
+class ArcaCodes(Schema):
     document_type: int = Field(description="DocTipo")
     document_number: int = Field(description="DocNro")
     iva_condition: int = Field(description="CondicionIVAReceptorId (RG 5616)")
 
 
-class RegistryWarning(BaseModel):
+class RegistryWarning(Schema):
     field: str = Field(description="The customer field, or `registry` when ARCA could not be asked.")
     code: str = Field(
         description="disagrees_with_arca, not_in_registry, registry_unavailable or needs_cuit (docs/padron.md)."

@@ -2,9 +2,10 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from billing.domain.events import ALL_EVENTS, EventType
+from billing.schemas.base import Schema
 from billing.schemas.common import Input, Metadata
 
 EventTypeName = Annotated[
@@ -12,7 +13,7 @@ EventTypeName = Annotated[
 ]
 
 
-class Event(BaseModel):
+class Event(Schema):
     id: str = Field(description="evt_...; also the webhook-id header of its deliveries: deduplicate by it.")
     object: Literal["event"] = "event"
     type: EventType
@@ -39,7 +40,7 @@ class WebhookEndpointUpdate(Input):
     metadata: Metadata | None = None
 
 
-class WebhookEndpoint(BaseModel):
+class WebhookEndpoint(Schema):
     id: str
     object: Literal["webhook_endpoint"] = "webhook_endpoint"
     livemode: bool
@@ -66,7 +67,7 @@ class SecretRotation(Input):
     )
 
 
-class DeliveryAttempt(BaseModel):
+class DeliveryAttempt(Schema):
     at: str
     status_code: int | None = Field(description="The receiver's HTTP status; null when none came.")
     error: str | None = Field(description="Why no status came: a timeout, a refused connection, ...")
@@ -74,7 +75,7 @@ class DeliveryAttempt(BaseModel):
     manual: bool = Field(default=False, description="Asked for with POST /v1/events/{id}/redeliver.")
 
 
-class WebhookDelivery(BaseModel):
+class WebhookDelivery(Schema):
     id: str
     object: Literal["webhook_delivery"] = "webhook_delivery"
     livemode: bool
@@ -94,7 +95,7 @@ class Redelivery(Input):
     )
 
 
-class RedeliveryResult(BaseModel):
+class RedeliveryResult(Schema):
     object: Literal["redelivery"] = "redelivery"
     event: str
     deliveries: list[WebhookDelivery]

@@ -3,11 +3,12 @@
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from billing.domain.receivables import PaymentStatus
 from billing.domain.vouchers.lifecycle import InvoiceStatus, PdfStatus
 from billing.domain.vouchers.types import Concept, Letter, TributeType, VatRate, VoucherKind
+from billing.schemas.base import Schema
 from billing.schemas.common import Amount, ExternalId, Input, Metadata
 from billing.schemas.mercadopago import PaymentLink
 
@@ -95,18 +96,18 @@ class InvoiceCreate(Input):
     metadata: Metadata = Field(default_factory=dict)
 
 
-class Message(BaseModel):
+class Message(Schema):
     code: int | str
     message: str
 
 
-class VatLine(BaseModel):
+class VatLine(Schema):
     rate: str
     base: str
     amount: str
 
 
-class InvoiceTotals(BaseModel):
+class InvoiceTotals(Schema):
     subtotal: str
     discount: str
     net_taxed: str
@@ -118,7 +119,7 @@ class InvoiceTotals(BaseModel):
     vat_breakdown: list[VatLine]
 
 
-class Receiver(BaseModel):
+class Receiver(Schema):
     name: str
     document_type: str
     document_number: str | None
@@ -128,7 +129,7 @@ class Receiver(BaseModel):
     language: Literal["es", "en"] = Field(default="es", description="Language of the voucher's PDF.")
 
 
-class ReceiverCheck(BaseModel):
+class ReceiverCheck(Schema):
     """The receiver against ARCA's registry before the voucher was queued (docs/padron.md)."""
 
     status: Literal["checked", "skipped", "not_in_registry"]
@@ -136,7 +137,7 @@ class ReceiverCheck(BaseModel):
     note: str | None = Field(default=None, description="Why the check was skipped, when it was.")
 
 
-class Invoice(BaseModel):
+class Invoice(Schema):
     id: str
     object: Literal["invoice"] = "invoice"
     livemode: bool
@@ -195,7 +196,7 @@ class Invoice(BaseModel):
     )
 
 
-class InvoicePreview(BaseModel):
+class InvoicePreview(Schema):
     """What POST /v1/invoices would create, computed and validated the same way, but not stored nor sent to ARCA."""
 
     object: Literal["invoice_preview"] = "invoice_preview"
@@ -215,7 +216,7 @@ class InvoicePreview(BaseModel):
     totals: InvoiceTotals
 
 
-class InvoiceDownload(BaseModel):
+class InvoiceDownload(Schema):
     """A short-lived link to the voucher's PDF; the PDF itself is kept permanently."""
 
     object: Literal["invoice_pdf"] = "invoice_pdf"

@@ -2,9 +2,10 @@
 
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, Field
+from pydantic import AnyHttpUrl, Field
 
 from billing.domain.mercadopago import LinkStatus
+from billing.schemas.base import Schema
 from billing.schemas.common import Input
 
 Url = Annotated[AnyHttpUrl, Field(description="Where Mercado Pago sends the buyer back (https in production).")]
@@ -34,7 +35,7 @@ class MercadoPagoSetupInput(Input):
     auto_link: bool = Field(default=False, description="Every invoice ARCA authorizes gets a payment link.")
 
 
-class MercadoPagoSetup(BaseModel):
+class MercadoPagoSetup(Schema):
     object: Literal["mercadopago_setup"] = "mercadopago_setup"
     livemode: bool
     account_id: str = Field(description="The Mercado Pago user (collector) payments must be made to.")
@@ -48,7 +49,7 @@ class MercadoPagoSetup(BaseModel):
     updated_at: str
 
 
-class PaymentLink(BaseModel):
+class PaymentLink(Schema):
     object: Literal["payment_link"] = "payment_link"
     invoice: str
     livemode: bool

@@ -3,12 +3,13 @@
 import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from billing.domain.modes import Mode
+from billing.schemas.base import Schema
 
 
-class CaeRequest(BaseModel):
+class CaeRequest(Schema):
     """On the CAE FIFO queue, message group = issuer CUIT: one taxpayer's vouchers are authorized in order."""
 
     tenant_id: str
@@ -19,7 +20,7 @@ class CaeRequest(BaseModel):
 MAX_PDFS_PER_REQUEST = 10  # the renderer draws them in one invocation, reading the issuer once
 
 
-class PdfRequest(BaseModel):
+class PdfRequest(Schema):
     """On the PDF queue: authorized vouchers of one tenant and mode whose PDF is to be rendered (a few per message:
     the CAE worker asks for hundreds at a time)."""
 
@@ -28,7 +29,7 @@ class PdfRequest(BaseModel):
     invoice_ids: list[str] = Field(min_length=1, max_length=MAX_PDFS_PER_REQUEST)
 
 
-class BillingRunRequest(BaseModel):
+class BillingRunRequest(Schema):
     """On the billing-run queue: bill one tenant and mode's due periods as of a day (Buenos Aires)."""
 
     tenant_id: str
@@ -40,7 +41,7 @@ class BillingRunRequest(BaseModel):
     after: str | None = Field(default=None, description="Carry on after this subscription (a pass out of time).")
 
 
-class WebhookDelivery(BaseModel):
+class WebhookDelivery(Schema):
     """On the webhook queue: send one event to one endpoint (its delivery record says whether that is still due)."""
 
     tenant_id: str

@@ -3,9 +3,10 @@
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import ConfigDict, Field
 
 from billing.domain.receivables import Method
+from billing.schemas.base import Schema
 from billing.schemas.common import Amount, ExternalId, Input, Metadata
 
 MethodName = Method
@@ -58,7 +59,7 @@ class CreditApplication(Input):
     )
 
 
-class PaymentMethod(BaseModel):
+class PaymentMethod(Schema):
     method: MethodName
     amount: str
     reference: str | None = None
@@ -68,20 +69,20 @@ class PaymentMethod(BaseModel):
     certificate_number: str | None = None
 
 
-class Allocation(BaseModel):
+class Allocation(Schema):
     invoice: str
     amount: str
     applied_at: str
     from_credit: bool = Field(default=False, description="Applied later from the payment's unallocated credit.")
 
 
-class VoidInfo(BaseModel):
+class VoidInfo(Schema):
     at: str
     by: str = Field(description="The API key (key id) that voided it.")
     reason: str
 
 
-class Payment(BaseModel):
+class Payment(Schema):
     id: str
     object: Literal["payment"] = "payment"
     livemode: bool
@@ -101,20 +102,20 @@ class Payment(BaseModel):
     updated_at: str
 
 
-class AppliedCredit(BaseModel):
+class AppliedCredit(Schema):
     invoice: str
     amount: str
     source: str = Field(description="The payment (pay_...) or credit note (inv_...) the credit came from.")
 
 
-class CreditApplicationResult(BaseModel):
+class CreditApplicationResult(Schema):
     object: Literal["credit_application"] = "credit_application"
     customer: str
     applied: list[AppliedCredit]
     credit_left: str
 
 
-class CustomerBalance(BaseModel):
+class CustomerBalance(Schema):
     object: Literal["customer_balance"] = "customer_balance"
     customer: str
     name: str
@@ -127,7 +128,7 @@ class CustomerBalance(BaseModel):
     balance: str = Field(description="outstanding - credit: what the customer owes (negative: what we owe).")
 
 
-class StatementRow(BaseModel):
+class StatementRow(Schema):
     date: str
     type: Literal["invoice", "debit_note", "credit_note", "payment", "payment_void"]
     reference: str = Field(description="inv_... or pay_...")
@@ -138,7 +139,7 @@ class StatementRow(BaseModel):
     balance: str = Field(description="Running balance after this row (pages carry it on from the previous one).")
 
 
-class Aging(BaseModel):
+class Aging(Schema):
     current: str
     days_1_30: str
     days_31_60: str
@@ -146,7 +147,7 @@ class Aging(BaseModel):
     days_over_90: str
 
 
-class Statement(BaseModel):
+class Statement(Schema):
     object: Literal["statement"] = "statement"
     customer: str
     name: str
@@ -160,4 +161,4 @@ class Statement(BaseModel):
     has_more: bool = Field(description="More rows follow: ask again with starting_after=next_starting_after.")
     next_starting_after: str | None = Field(description="Where the next page starts; null on the last page.")
 
-    model_config = {"populate_by_name": True}
+    model_config = ConfigDict(populate_by_name=True)

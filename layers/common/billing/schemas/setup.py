@@ -3,9 +3,10 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from billing.domain.iva import IssuerIvaCondition
+from billing.schemas.base import Schema
 from billing.schemas.common import FiscalAddress, Input
 
 
@@ -18,7 +19,7 @@ class IssuerInput(Input):
     activity_start_date: date = Field(description="Inicio de actividades, YYYY-MM-DD.")
 
 
-class LogoInfo(BaseModel):
+class LogoInfo(Schema):
     content_type: str
     size: int
     sha256: str
@@ -66,7 +67,7 @@ class CsrCreate(Input):
     )
 
 
-class CertificateSigningRequest(BaseModel):
+class CertificateSigningRequest(Schema):
     """Step 3 of ARCA's certification: hand `csr` to ARCA (WSASS in homologation, 'Administración de
     Certificados Digitales' in production), then upload the certificate it issues."""
 
@@ -89,7 +90,7 @@ class CertificateUpload(Input):
     private_key_password: str | None = Field(default=None, description="Only for an encrypted private key.")
 
 
-class Certificate(BaseModel):
+class Certificate(Schema):
     """What can be shown of a certificate: never the key."""
 
     object: Literal["arca_certificate"] = "arca_certificate"

@@ -3,8 +3,9 @@
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from billing.schemas.base import Schema
 from billing.schemas.catalog import VatRate
 from billing.schemas.common import Input, Metadata
 from billing.schemas.invoices import AdjustmentInput, Amount, Invoice
@@ -86,7 +87,7 @@ class SubscriptionCancel(Input):
     at_period_end: bool = Field(default=False, description="Bill the current period and stop after it.")
 
 
-class SubscriptionLine(BaseModel):
+class SubscriptionLine(Schema):
     item: str | None
     description: str
     quantity: str
@@ -96,7 +97,7 @@ class SubscriptionLine(BaseModel):
     price_changes: list[dict]
 
 
-class Subscription(BaseModel):
+class Subscription(Schema):
     id: str
     object: Literal["subscription"] = "subscription"
     livemode: bool
@@ -124,7 +125,7 @@ class Subscription(BaseModel):
     updated_at: str
 
 
-class UpcomingInvoice(BaseModel):
+class UpcomingInvoice(Schema):
     object: Literal["upcoming_invoice"] = "upcoming_invoice"
     subscription: str
     period: str

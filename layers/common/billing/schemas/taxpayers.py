@@ -2,14 +2,15 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from billing.domain.geography import Province
 from billing.domain.iva import IvaCondition
 from billing.domain.taxpayers import PersonType
+from billing.schemas.base import Schema
 
 
-class TaxpayerAddress(BaseModel):
+class TaxpayerAddress(Schema):
     street: str | None
     city: str | None
     province: Province | None = Field(description="ISO 3166-2:AR code, mapped from ARCA's province number.")
@@ -17,12 +18,12 @@ class TaxpayerAddress(BaseModel):
     arca_province_id: int | None = Field(description="domicilioFiscal.idProvincia as ARCA sent it.")
 
 
-class TaxpayerActivity(BaseModel):
+class TaxpayerActivity(Schema):
     id: int = Field(description="ARCA's activity code (CLAE, F.883).")
     description: str | None
 
 
-class Taxpayer(BaseModel):
+class Taxpayer(Schema):
     id: str = Field(description="The CUIT/CUIL.")
     object: Literal["taxpayer"] = "taxpayer"
     livemode: bool
