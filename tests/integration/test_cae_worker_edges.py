@@ -5,7 +5,7 @@ import copy
 
 import boto3
 
-from billing.clients.arca.transport import worst_call_seconds
+from billing.clients.arca.timeouts import worst_call_seconds
 from billing.data import invoices as store
 from billing.domain.modes import Mode
 from billing.domain.tenancy import Scope

@@ -20,6 +20,12 @@ def test_the_cae_worker_does_not_import_the_pdf_stack():
     assert not profile.imports("reportlab") and not profile.imports("qrcode")
 
 
+def test_the_cae_worker_loads_the_soap_stack_with_its_first_connection_to_arca():
+    """A wake-up that finds no work, or a live worker holding the lease, never talks to ARCA."""
+    profile = handler_import(STACK.functions["CaeWorkerFunction"], STACK.deployment)
+    assert [name for name in ("zeep", "lxml", "requests") if profile.imports(name)] == []
+
+
 @pytest.mark.parametrize("function", ["ApiFunction", "AuthorizerFunction", "CaeWorkerFunction", "PdfRendererFunction"])
 def test_what_the_first_request_may_not_need_loads_on_first_use(function):
     """The OpenAPI models (only for the document), boto3 and its S3 transfer manager (botocore does the calls),

@@ -21,13 +21,12 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
 from billing.clients.arca.errors import ArcaUnavailable
-from billing.clients.arca.transport import worst_call_seconds
-from billing.clients.arca.wsfe import CaeAnswer, IssuedVoucher
+from billing.clients.arca.timeouts import worst_call_seconds
 from billing.data import invoices as store
 from billing.data import leases
 from billing.data.invoices import InvoiceRecord, SequenceRecord
@@ -37,8 +36,11 @@ from billing.domain.tenancy import Scope
 from billing.domain.vouchers import arca_date
 from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.services import settlement
-from billing.services.arca import ArcaConnection, connect
 from billing.services.settlement import AUTHORIZED, FAILED, REJECTED, Outcome
+
+if TYPE_CHECKING:  # the ARCA clients (zeep) load with the first connection: a run that finds no work never needs them
+    from billing.clients.arca.wsfe import CaeAnswer, IssuedVoucher
+    from billing.services.arca import ArcaConnection
 
 logger = Logger(child=True)
 HEARTBEAT_SECONDS = 5  # the lease is renewed at least this often while the worker works
@@ -273,7 +275,7 @@ class Answered:
 
 
 class Authorizer:
-    def __init__(self, scope: Scope, connection: ArcaConnection, progress: Progress, budget: Budget, lease: Lease):
+    def __init__(self, scope: Scope, connection: "ArcaConnection", progress: Progress, budget: Budget, lease: Lease):
         self.scope = scope
         self.connection = connection
         self.progress = progress
@@ -412,7 +414,7 @@ class Authorizer:
         sequence: SequenceRecord,
         invoices: list[InvoiceRecord],
         details: list[dict],
-        answer: CaeAnswer,
+        answer: "CaeAnswer",
     ) -> "Answered":
         """What ARCA's answer means for each voucher; saved later, by `settle`."""
         answered = Answered(key, sequence, invoices, [d["CbteDesde"] for d in details])
@@ -578,7 +580,7 @@ def _decimals(detail: dict) -> dict:
     return {k: Decimal(str(v)) if k in amounts else v for k, v in detail.items()}
 
 
-def _matches(issued: IssuedVoucher, detail: dict) -> bool:
+def _matches(issued: "IssuedVoucher", detail: dict) -> bool:
     def normal(name: str, value: Any) -> Any:
         return Decimal(str(value)) if name.startswith("Imp") else str(value)
 
@@ -623,6 +625,8 @@ def authorize_pending(scope: Scope, *, seconds_left: Callable[[], float], invoic
         return progress
     released = False
     try:
+        from billing.services.arca import connect  # zeep and the ARCA clients, once there is work (see above)
+
         authorizer = Authorizer(scope, connect(scope), progress, budget, lease)
         while True:
             authorizer.run()

@@ -17,7 +17,8 @@ from zeep.helpers import serialize_object
 from zeep.transports import Transport
 
 from billing.clients.arca.errors import ArcaRequestError, ArcaTimeout, ArcaTokenRejected, ArcaUnavailable
-from billing.clients.arca.transport import CONNECT_TIMEOUT_SECONDS, arca_session
+from billing.clients.arca.timeouts import CONNECT_TIMEOUT_SECONDS
+from billing.clients.arca.transport import arca_session
 from billing.clients.arca.wsfe import Auth
 from billing.config import arca_endpoints
 from billing.domain.taxpayers import (

@@ -1,7 +1,6 @@
 """HTTP for zeep: bounded timeouts, and the weak-DH TLS concession scoped to ARCA's production hosts only."""
 
 import logging
-import os
 import ssl
 from functools import lru_cache
 
@@ -9,18 +8,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from zeep.transports import Transport
 
+from billing.clients.arca.timeouts import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS
+
 # zeep logs whole SOAP messages at DEBUG: they carry tokens, signatures and CMS. Never let them through.
 logging.getLogger("zeep").setLevel(logging.INFO)
-
-CONNECT_TIMEOUT_SECONDS = float(os.environ.get("ARCA_CONNECT_TIMEOUT_SECONDS", "5"))
-# With the connect timeout, within API Gateway's 29 s.
-READ_TIMEOUT_SECONDS = float(os.environ.get("ARCA_READ_TIMEOUT_SECONDS", "20"))
-
-
-def worst_call_seconds() -> float:
-    """The longest one call can take before it fails: connecting, then waiting for the answer."""
-    return CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS
-
 
 # servicios1 (production WSFEv1) still negotiates Diffie-Hellman parameters that OpenSSL's default security
 # level refuses ("dh key too small"); WSAA production shares the domain. Homologation is not affected.
