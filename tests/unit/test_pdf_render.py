@@ -348,6 +348,20 @@ def test_the_official_qr_example_comes_back_byte_for_byte(decoded_qr):
     assert decoded_qr(sheet_a(qr_url=url)) == OFFICIAL_URL
 
 
+def test_qrs_of_the_same_length_each_carry_their_own_text(decoded_qr):
+    """The QR's version is found once per length: a later text of that length still decodes as itself, and so do a
+    shorter and a longer one."""
+    first, second = OFFICIAL_URL, OFFICIAL_URL[:-8] + "QUJDREVG"
+    shorter, longer = OFFICIAL_URL[:-40], OFFICIAL_URL + "QUJD" * 40
+    assert len(first) == len(second)
+    assert [decoded_qr(sheet_a(qr_url=url)) for url in (first, second, shorter, longer)] == [
+        first,
+        second,
+        shorter,
+        longer,
+    ]
+
+
 def test_three_hundred_lines_paginate(pdf_file):
     sheet = sheet_with_lines(300)
     path = pdf_file(render_invoice(sheet))

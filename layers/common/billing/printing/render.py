@@ -14,6 +14,7 @@ from io import BytesIO
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.util import QRData
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -651,11 +652,20 @@ def _longest_prefix(word: str, font: str, size: float, width: float) -> int:
 
 def _qr_matrix(text: str) -> list[list[bool]]:
     """The modules of the smallest QR holding `text`, quiet zone included. The mask is fixed: every mask is a valid QR
-    code, and trying the eight to pick the one that scores best took most of a page's render time."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_BORDER, mask_pattern=QR_MASK)
-    code.add_data(text)
-    code.make(fit=True)
+    code, and trying the eight to pick the one that scores best took most of a page's render time. The text is one
+    segment, so its mode and length alone decide the version: qrcode finds it (encoding the text once more, a fifth
+    of the QR's time) only for the first text of each mode and length."""
+    data = QRData(text)
+    key = (data.mode, len(data))
+    version = _QR_VERSIONS.get(key)
+    code = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M, border=QR_BORDER, mask_pattern=QR_MASK)
+    code.add_data(data)
+    code.make(fit=version is None)
+    _QR_VERSIONS[key] = code.version
     return code.get_matrix()
+
+
+_QR_VERSIONS: dict[tuple[int, int], int] = {}  # (mode, length) -> the smallest version holding it
 
 
 def _draw_qr(canvas: Canvas, matrix: list[list[bool]], left: float, bottom: float, module: float):
