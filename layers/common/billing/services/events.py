@@ -22,7 +22,6 @@ from billing.domain.tenancy import Scope
 from billing.domain.vouchers.lifecycle import InvoiceStatus
 from billing.schemas.common import ListPage
 from billing.schemas.events import Event
-from billing.services import invoice_mapping
 
 ITEMS_PER_EVENT = 1  # what an event adds to its change's transaction
 
@@ -37,6 +36,14 @@ def emit(changes: Changes, kind: EventType, resource: BaseModel) -> None:
     changes.save(event(changes.scope, kind, resource))
 
 
+def _invoice(scope: Scope, record: InvoiceRecord) -> BaseModel:
+    """The invoice as the API shows it. The mapping and the invoice schemas load with the first event about an
+    invoice: the CAE worker imports this module, and its wake-ups that find no work record none."""
+    from billing.services import invoice_mapping
+
+    return invoice_mapping.view(scope, record)
+
+
 def voucher_settled(changes: Changes, record: InvoiceRecord) -> None:
     """ARCA's answer for a voucher (saved in `changes`): authorized (invoice, credit or debit note), rejected or
     given up on (failed)."""
@@ -44,7 +51,7 @@ def voucher_settled(changes: Changes, record: InvoiceRecord) -> None:
         kind = authorized_event(record.fields.get("kind", "invoice"))
     else:
         kind = EventType.INVOICE_REJECTED if record.status == InvoiceStatus.REJECTED else EventType.INVOICE_FAILED
-    emit(changes, kind, invoice_mapping.view(changes.scope, record))
+    emit(changes, kind, _invoice(changes.scope, record))
 
 
 def invoice_paid_off(changes: Changes, invoice: InvoiceRecord, *, paid: int = 0, credited: int = 0) -> None:
@@ -54,7 +61,7 @@ def invoice_paid_off(changes: Changes, invoice: InvoiceRecord, *, paid: int = 0,
     invoice.paid_cents = int(invoice.paid_cents or 0) + paid
     invoice.credited_cents = int(invoice.credited_cents or 0) + credited
     if invoice.balance_cents == 0:
-        emit(changes, EventType.INVOICE_PAID, invoice_mapping.view(changes.scope, invoice))
+        emit(changes, EventType.INVOICE_PAID, _invoice(changes.scope, invoice))
 
 
 def record_overdue(today: date | None = None) -> int:
@@ -66,7 +73,7 @@ def record_overdue(today: date | None = None) -> int:
         for mode in Mode:
             scope = Scope(tenant.tenant_id, mode)
             for invoice in receivables.overdue_invoices(scope, day):
-                notice = event(scope, EventType.INVOICE_OVERDUE, invoice_mapping.view(scope, invoice))
+                notice = event(scope, EventType.INVOICE_OVERDUE, _invoice(scope, invoice))
                 recorded += receivables.mark_overdue(invoice, notice)
     return recorded
 
