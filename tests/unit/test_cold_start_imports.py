@@ -20,10 +20,11 @@ def test_the_cae_worker_does_not_import_the_pdf_stack():
     assert not profile.imports("reportlab") and not profile.imports("qrcode")
 
 
-def test_the_cae_worker_loads_the_soap_stack_with_its_first_connection_to_arca():
-    """A wake-up that finds no work, or a live worker holding the lease, never talks to ARCA."""
+def test_the_cae_worker_loads_the_soap_stack_and_the_invoice_view_with_its_first_run_that_has_work():
+    """A wake-up that finds no work, or a live worker holding the lease, never talks to ARCA nor records an event."""
     profile = handler_import(STACK.functions["CaeWorkerFunction"], STACK.deployment)
-    assert [name for name in ("zeep", "lxml", "requests") if profile.imports(name)] == []
+    later = ("zeep", "lxml", "requests", "billing.services.invoice_mapping", "billing.schemas.invoices")
+    assert [name for name in later if profile.imports(name)] == []
 
 
 @pytest.mark.parametrize("function", ["ApiFunction", "AuthorizerFunction", "CaeWorkerFunction", "PdfRendererFunction"])
