@@ -12,12 +12,13 @@ from local.template import REPO_ROOT, Deployment, Function
 
 LAYER_DIR = REPO_ROOT / "layers" / "common"
 _PROBE = """
-import json, sys, time
+import gc, json, sys, time
 sys.path[0:0] = [sys.argv[1], sys.argv[2]]
 start = time.perf_counter()
 {statement}
 elapsed = time.perf_counter() - start
-print(json.dumps({{"seconds": elapsed, "modules": sorted(sys.modules)}}))
+print(json.dumps({{"seconds": elapsed, "modules": sorted(sys.modules), "collecting": gc.isenabled(),
+                   "frozen": gc.get_freeze_count()}}))
 """
 # The floor an HTTP function is measured against: a minimal Powertools REST API with one validated pydantic route.
 FLOOR_API = """
@@ -39,6 +40,8 @@ def create_item(item: Item) -> Item:
 class ImportProfile:
     seconds: float
     modules: frozenset[str]
+    collecting: bool  # whether the garbage collector is on once the import is done
+    frozen: int  # objects moved out of the collector's reach (gc.freeze)
 
     def imports(self, package: str) -> bool:
         return any(name == package or name.startswith(f"{package}.") for name in self.modules)
@@ -54,7 +57,7 @@ def _probe(statement: str, code_dir: str, environment: dict[str, str]) -> Import
         timeout=60,
     )
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    return ImportProfile(seconds=data["seconds"], modules=frozenset(data["modules"]))
+    return ImportProfile(data["seconds"], frozenset(data["modules"]), data["collecting"], data["frozen"])
 
 
 def handler_import(function: Function, deployment: Deployment) -> ImportProfile:

@@ -10,6 +10,9 @@ to the DLQ, where a person can see it.
 """
 
 import gc
+
+gc.disable()  # no collection during init: what the imports build lives as long as the container (see the end)
+
 import os
 
 from aws_lambda_powertools import Logger, Metrics
@@ -97,6 +100,6 @@ def handler(event: dict, context: LambdaContext) -> dict:
     )
 
 
-# What the imports built (zeep's WSDL, botocore's models) lives as long as the container: keep it out of the
-# collector's way, so the objects a run creates are collected without walking it again and again.
+# Out of the collector's way for good, so the objects each invocation creates are collected without walking it.
 gc.freeze()
+gc.enable()

@@ -67,3 +67,11 @@ def test_the_authorizer_finds_the_key_and_its_tenant_with_botocore_alone():
     """Issue 17: it reads two items per cache miss; PynamoDB and pydantic would double its cold start."""
     profile = handler_import(STACK.functions["AuthorizerFunction"], STACK.deployment)
     assert [name for name in ("pynamodb", "pydantic", "boto3") if profile.imports(name)] == []
+
+
+@pytest.mark.parametrize("function", sorted(STACK.functions))
+def test_every_handler_collects_again_once_imported_with_what_it_loaded_frozen(function):
+    """The collector is off while a handler imports (its objects live as long as the container) and on afterwards."""
+    profile = handler_import(STACK.functions[function], STACK.deployment)
+    assert profile.collecting
+    assert profile.frozen > 10_000
