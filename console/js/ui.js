@@ -1,4 +1,5 @@
 // What every screen shares: headings, errors at their field, live announcements, busy buttons, pagers.
+import { api } from "./api.js";
 import { h, replace } from "./dom.js";
 import { L } from "./i18n.js";
 
@@ -119,6 +120,20 @@ export function confirmDialog(title, text, confirmLabel, extra = null) {
       resolve(dialog.returnValue === "confirm" ? values : null);
     });
     dialog.showModal();
+  });
+}
+
+/** A delete button: once confirmed, DELETE `path`, announce `done` and call `after`; a refusal goes to `failed`. */
+export function deletesOnConfirm(button, { question, consequence, path, done, after, failed }) {
+  button.addEventListener("click", async () => {
+    if (!(await confirmDialog(question, consequence, L("Borrar", "Delete")))) return;
+    try {
+      await api("DELETE", path);
+      announce(done);
+      after();
+    } catch (error) {
+      failed(error);
+    }
   });
 }
 

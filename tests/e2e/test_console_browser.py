@@ -698,6 +698,11 @@ def test_webhook_endpoints_the_secret_shown_once_deliveries_redelivered_disabled
         assert page.get_by_test_id("secret").text_content() != shown
         expect(facts).to_contain_text("también firma hasta")
         look(page, shots, "38-webhook-rotated")
+
+        page.get_by_role("button", name="Borrar").click()
+        page.get_by_role("dialog", name="¿Borrar este endpoint?").get_by_role("button", name="Borrar").click()
+        expect(page).to_have_url(re.compile(r"#/configuracion/webhooks$"))
+        assert all(e["id"] != endpoint_id for e in api(devstack, "GET", "/v1/webhook-endpoints", key)["data"])
     finally:
         server.shutdown()
 

@@ -6,7 +6,7 @@ import { h, replace } from "../dom.js";
 import { date, money, number, timestamp } from "../format.js";
 import { L } from "../i18n.js";
 import { arcaStatus, concepts, ivaCondition, paymentMethod, paymentStatus, voucherType } from "../labels.js";
-import { alertBox, announce, badge, busy, confirmDialog, countText, heading, listLoader, pager, scroller, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, countText, deletesOnConfirm, heading, listLoader, pager, scroller, td, th } from "../ui.js";
 import { LINK_STALE, linkCell, linkReasons, openPdf } from "./billing.js";
 
 const EVENTS_PAGE = 10;
@@ -118,18 +118,13 @@ function actions(invoice, navigate) {
   }
   if (invoice.status === "draft" || invoice.status === "rejected") {
     const remove = h("button", { type: "button", class: "danger" }, L("Borrar", "Delete"));
-    remove.addEventListener("click", async () => {
-      const sure = await confirmDialog(L("¿Borrar este comprobante?", "Delete this voucher?"),
-        L("No tiene CAE, así que no existe para ARCA: se borra del todo.", "It has no CAE, so ARCA does not know it: it is deleted for good."),
-        L("Borrar", "Delete"));
-      if (!sure) return;
-      try {
-        await api("DELETE", `/v1/invoices/${invoice.id}`);
-        announce(L("Comprobante borrado.", "Voucher deleted."));
-        navigate("/facturacion");
-      } catch (error) {
-        replace(out, h("span", { class: "error" }, error.message));
-      }
+    deletesOnConfirm(remove, {
+      question: L("¿Borrar este comprobante?", "Delete this voucher?"),
+      consequence: L("No tiene CAE, así que no existe para ARCA: se borra del todo.", "It has no CAE, so ARCA does not know it: it is deleted for good."),
+      path: `/v1/invoices/${invoice.id}`,
+      done: L("Comprobante borrado.", "Voucher deleted."),
+      after: () => navigate("/facturacion"),
+      failed: (error) => replace(out, h("span", { class: "error" }, error.message)),
     });
     bar.append(remove);
   }

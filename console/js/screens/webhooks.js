@@ -5,7 +5,7 @@ import { api } from "../api.js";
 import { field, h, options, replace } from "../dom.js";
 import { timestamp } from "../format.js";
 import { L } from "../i18n.js";
-import { alertBox, announce, badge, busy, confirmDialog, countText, heading, listLoader, pager, scroller, submitter, td, th } from "../ui.js";
+import { alertBox, announce, badge, busy, confirmDialog, countText, deletesOnConfirm, heading, listLoader, pager, scroller, submitter, td, th } from "../ui.js";
 
 const PAGE = 20;
 const EVENT_TYPES = () => [
@@ -243,18 +243,13 @@ export const webhookDetail = {
         }
       });
     });
-    remove.addEventListener("click", async () => {
-      const sure = await confirmDialog(L("¿Borrar este endpoint?", "Delete this endpoint?"),
-        L("Deja de recibir eventos y su secreto se borra. Las entregas pendientes no se envían.", "It stops receiving events and its secret is deleted. Pending deliveries are not sent."),
-        L("Borrar", "Delete"));
-      if (!sure) return;
-      try {
-        await api("DELETE", `/v1/webhook-endpoints/${endpoint.id}`);
-        announce(L("Endpoint borrado.", "Endpoint deleted."));
-        navigate("/configuracion/webhooks");
-      } catch (error) {
-        failed(error);
-      }
+    deletesOnConfirm(remove, {
+      question: L("¿Borrar este endpoint?", "Delete this endpoint?"),
+      consequence: L("Deja de recibir eventos y su secreto se borra. Las entregas pendientes no se envían.", "It stops receiving events and its secret is deleted. Pending deliveries are not sent."),
+      path: `/v1/webhook-endpoints/${params.id}`,
+      done: L("Endpoint borrado.", "Endpoint deleted."),
+      after: () => navigate("/configuracion/webhooks"),
+      failed,
     });
 
     /** One delivery and its attempts; `said` is what the last redelivery answered. */
